@@ -1,0 +1,307 @@
+package dev.clgrad.cpu;
+
+import dev.clgrad.DType;
+import dev.clgrad.spi.Backend;
+import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.DeviceInfo;
+import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.MemoryStats;
+import dev.clgrad.spi.RandomOp;
+import dev.clgrad.spi.ReduceOp;
+import dev.clgrad.spi.View;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The pure-Java backend: buffers are Java arrays on the heap and every primitive runs
+ * synchronously on the calling thread, split across a shared pool of daemon threads when the
+ * tensor is large enough to pay for it.
+ *
+ * <p>Every primitive checks its arguments (buffers of this backend, dtypes, shapes, views inside
+ * their buffers) and throws {@link IllegalArgumentException} naming the primitive, the op, the
+ * shapes and the dtypes when they are inconsistent, or {@link IllegalStateException} for a
+ * released buffer. Results never depend on how work was split across threads. The backend is
+ * safe to call from several threads at once; calls on distinct outputs do not interfere.
+ */
+public final class CpuBackend implements Backend {
+    /** Largest buffer, in elements: the largest Java array the JVMs in use can allocate. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private final CpuParallel parallel;
+    private final DeviceInfo info;
+    private final AtomicLong liveBytes = new AtomicLong();
+    private final AtomicLong peakBytes = new AtomicLong();
+
+    /** A backend using every available processor. */
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors(), CpuParallel.DEFAULT_MIN_PARALLEL_ELEMENTS);
+    }
+
+    /**
+     * A backend with its own splitting policy, for tests and measurements.
+     *
+     * @param threads most threads one primitive uses (1 keeps everything on the caller)
+     * @param minParallelElements elements below which a primitive stays on the calling thread
+     */
+    CpuBackend(int threads, long minParallelElements) {
+        this.parallel = new CpuParallel(threads, minParallelElements);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        this.info = new DeviceInfo(
+                "Java CPU (" + System.getProperty("os.arch") + ", " + cpus + " processors)",
+                System.getProperty("java.vm.vendor", "unknown"),
+                "Java " + Runtime.version(),
+                DeviceInfo.Type.CPU,
+                Runtime.getRuntime().maxMemory(),
+                true,
+                cpus);
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The contents are zeros.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is negative or above {@link #MAX_ELEMENTS}
+     * @throws OutOfMemoryError if the Java heap cannot hold it, with the sizes in the message
+     */
+    @Override
+    public Buffer allocate(DType dtype, long capacity) {
+        Objects.requireNonNull(dtype, "allocate: dtype");
+        if (capacity < 0 || capacity > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("allocate: " + capacity + " elements of " + dtype.pyName()
+                    + " is outside the CPU backend's buffer size range [0, " + MAX_ELEMENTS
+                    + "] (one Java array); split the tensor or use a device with larger buffers");
+        }
+        CpuBuffer b;
+        try {
+            b = new CpuBuffer(this, dtype, (int) capacity);
+        } catch (OutOfMemoryError e) {
+            OutOfMemoryError named = new OutOfMemoryError("allocate: no Java heap for " + capacity + " elements of "
+                    + dtype.pyName() + " (" + capacity * dtype.byteSize() + " bytes) with " + liveBytes.get()
+                    + " bytes live in CPU buffers and a max heap of " + Runtime.getRuntime().maxMemory()
+                    + " bytes; release tensors or raise -Xmx");
+            named.initCause(e);
+            throw named;
+        }
+        long live = liveBytes.addAndGet(b.bytes());
+        peakBytes.accumulateAndGet(live, Math::max);
+        return b;
+    }
+
+    @Override
+    public void release(Buffer buffer) {
+        CpuBuffer b = own("release", "buffer", buffer);
+        if (b.released) {
+            throw new IllegalStateException("release: " + b + " was already released");
+        }
+        b.released = true;
+        liveBytes.addAndGet(-b.bytes());
+    }
+
+    @Override
+    public void write(Buffer dst, float[] src) {
+        CpuBuffer b = hostTransfer("write", dst, DType.FLOAT32, 0, src.length);
+        System.arraycopy(src, 0, b.f32, 0, src.length);
+    }
+
+    @Override
+    public void write(Buffer dst, double[] src) {
+        CpuBuffer b = hostTransfer("write", dst, DType.FLOAT64, 0, src.length);
+        System.arraycopy(src, 0, b.f64, 0, src.length);
+    }
+
+    @Override
+    public void read(Buffer src, long offset, float[] dst) {
+        CpuBuffer b = hostTransfer("read", src, DType.FLOAT32, offset, dst.length);
+        System.arraycopy(b.f32, (int) offset, dst, 0, dst.length);
+    }
+
+    @Override
+    public void read(Buffer src, long offset, double[] dst) {
+        CpuBuffer b = hostTransfer("read", src, DType.FLOAT64, offset, dst.length);
+        System.arraycopy(b.f64, (int) offset, dst, 0, dst.length);
+    }
+
+    /** Nothing to wait for: every primitive has finished when it returns. */
+    @Override
+    public void synchronize() {
+    }
+
+    @Override
+    public void elementwise(ElementwiseOp op, double scalar, View out, View... inputs) {
+        Objects.requireNonNull(op, "elementwise: op");
+        Objects.requireNonNull(inputs, "elementwise: inputs");
+        String what = "elementwise " + op;
+        if (inputs.length != op.arity()) {
+            throw new IllegalArgumentException(what + ": takes " + op.arity() + " input(s), got " + inputs.length);
+        }
+        CpuBuffer ob = checkView(what, "out", out, null);
+        long[] shape = out.layout().shape();
+        for (int k = 0; k < inputs.length; k++) {
+            checkView(what, "input " + k, inputs[k], ob.dtype);
+            if (!Arrays.equals(inputs[k].layout().shape(), shape)) {
+                throw new IllegalArgumentException(what + ": input " + k + " has shape "
+                        + Arrays.toString(inputs[k].layout().shape()) + " but out has shape " + Arrays.toString(shape)
+                        + " (the runtime expands broadcast inputs to the output shape with zero strides)");
+            }
+        }
+        ElementwiseKernels.run(parallel, op, scalar, out, inputs);
+    }
+
+    @Override
+    public void reduce(ReduceOp op, View in, View out) {
+        Objects.requireNonNull(op, "reduce: op");
+        String what = "reduce " + op;
+        CpuBuffer ib = checkView(what, "in", in, null);
+        checkView(what, "out", out, ib.dtype);
+        long[] is = in.layout().shape();
+        long[] os = out.layout().shape();
+        boolean ok = is.length == os.length;
+        for (int d = 0; ok && d < is.length; d++) {
+            ok = os[d] == is[d] || os[d] == 1;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(what + ": out shape " + Arrays.toString(os) + " does not fit in shape "
+                    + Arrays.toString(is) + " (out keeps in's rank, with size 1 on reduced axes)");
+        }
+        if (op != ReduceOp.SUM && in.layout().numel() == 0 && out.layout().numel() != 0) {
+            throw new IllegalArgumentException(what + ": cannot reduce shape " + Arrays.toString(is) + " to "
+                    + Arrays.toString(os) + ": an axis being reduced is empty and " + op + " has no identity");
+        }
+        ReduceKernels.run(parallel, op, in, out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A batch size of 1 in {@code a} or {@code b} also broadcasts over the batch.
+     */
+    @Override
+    public void matmul(View a, View b, View out) {
+        CpuBuffer ab = checkView("matmul", "a", a, null);
+        checkView("matmul", "b", b, ab.dtype);
+        checkView("matmul", "out", out, ab.dtype);
+        long[] as = a.layout().shape();
+        long[] bs = b.layout().shape();
+        long[] cs = out.layout().shape();
+        if (as.length != 3 || bs.length != 3 || cs.length != 3
+                || (as[0] != cs[0] && as[0] != 1) || (bs[0] != cs[0] && bs[0] != 1)
+                || as[1] != cs[1] || bs[2] != cs[2] || as[2] != bs[1]) {
+            throw new IllegalArgumentException("matmul: shapes a " + Arrays.toString(as) + " @ b " + Arrays.toString(bs)
+                    + " -> out " + Arrays.toString(cs) + " do not fit [B, M, K] @ [B, K, N] -> [B, M, N]"
+                    + " (" + ab.dtype.pyName() + ")");
+        }
+        MatmulKernels.run(parallel, a, b, out);
+    }
+
+    @Override
+    public void copy(View src, View dst) {
+        checkView("copy", "src", src, null);
+        checkView("copy", "dst", dst, null);
+        if (!Arrays.equals(src.layout().shape(), dst.layout().shape())) {
+            throw new IllegalArgumentException("copy: src shape " + Arrays.toString(src.layout().shape())
+                    + " differs from dst shape " + Arrays.toString(dst.layout().shape()));
+        }
+        CopyKernels.copy(parallel, src, dst);
+    }
+
+    @Override
+    public void fill(View dst, double value) {
+        checkView("fill", "dst", dst, null);
+        CopyKernels.fill(parallel, dst, value);
+    }
+
+    @Override
+    public void random(RandomOp op, long seed, long offset, View dst) {
+        Objects.requireNonNull(op, "random: op");
+        checkView("random " + op, "dst", dst, null);
+        if (offset < 0) {
+            throw new IllegalArgumentException("random " + op + ": counter offset " + offset + " is negative");
+        }
+        CopyKernels.random(parallel, op, seed, offset, dst);
+    }
+
+    /** Live and peak bytes of this backend's buffers; there is no cache, so {@code cachedBytes} is 0. */
+    @Override
+    public MemoryStats memoryStats() {
+        return new MemoryStats(liveBytes.get(), 0, peakBytes.get());
+    }
+
+    @Override
+    public String toString() {
+        return "CpuBackend(" + info.name() + ")";
+    }
+
+    private CpuBuffer own(String what, String role, Buffer buffer) {
+        if (buffer instanceof CpuBuffer b && b.owner == this) {
+            return b;
+        }
+        throw new IllegalArgumentException(what + ": " + role + " " + buffer + " is not a buffer of this CPU backend");
+    }
+
+    private CpuBuffer hostTransfer(String what, Buffer buffer, DType dtype, long offset, int length) {
+        CpuBuffer b = live(what, "buffer", buffer);
+        if (b.dtype != dtype) {
+            throw new IllegalArgumentException(what + ": " + b + " holds " + b.dtype.pyName() + ", the host array is "
+                    + dtype.pyName());
+        }
+        if (offset < 0 || offset + length > b.capacity()) {
+            throw new IllegalArgumentException(what + ": elements [" + offset + ", " + (offset + length)
+                    + ") are outside " + b);
+        }
+        return b;
+    }
+
+    private CpuBuffer live(String what, String role, Buffer buffer) {
+        CpuBuffer b = own(what, role, buffer);
+        if (b.released) {
+            throw new IllegalStateException(what + ": " + role + " " + b + " was used after release");
+        }
+        return b;
+    }
+
+    /** Checks that {@code v} is a view of a live buffer of this backend with dtype {@code dtype} (if not null) and lies inside it. */
+    private CpuBuffer checkView(String what, String role, View v, DType dtype) {
+        if (v == null || v.buffer() == null || v.layout() == null) {
+            throw new IllegalArgumentException(what + ": " + role + " view, its buffer and its layout must not be null");
+        }
+        CpuBuffer b = live(what, role, v.buffer());
+        Layout l = v.layout();
+        if (dtype != null && b.dtype != dtype) {
+            throw new IllegalArgumentException(what + ": " + role + " is " + b.dtype.pyName() + " but expected "
+                    + dtype.pyName() + " (every view of this call has one dtype)");
+        }
+        long[] shape = l.shape();
+        long[] strides = l.strides();
+        if (shape == null || strides == null || shape.length != strides.length) {
+            throw new IllegalArgumentException(what + ": " + role + " " + l + " needs one stride per dimension");
+        }
+        long lo = l.offset();
+        long hi = l.offset();
+        boolean empty = false;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 0) {
+                throw new IllegalArgumentException(what + ": " + role + " " + l + " has a negative size");
+            }
+            empty |= shape[d] == 0;
+            long reach = (shape[d] - 1) * strides[d];
+            if (reach < 0) {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        if (!empty && (lo < 0 || hi >= b.capacity())) {
+            throw new IllegalArgumentException(what + ": " + role + " " + l + " reaches elements [" + lo + ", " + hi
+                    + "] outside its " + b);
+        }
+        return b;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.clgrad;
+
+import dev.clgrad.spi.RandomOp;
+
+/** Tensor factories: from host data, constants, ranges and random draws. */
+final class Creation {
+    private Creation() {
+    }
+
+    static Tensor fromFloats(float[] data, long[] shape, Device device) {
+        long[] s = shapeFor("Tensor.of", data.length, shape);
+        Tensor t = Tensor.empty(device, DType.FLOAT32, s);
+        if (data.length > 0) {
+            device.backend().write(t.buffer(), data);
+        }
+        return t;
+    }
+
+    static Tensor fromDoubles(double[] data, DType dtype, long[] shape, Device device) {
+        long[] s = shapeFor("Tensor.of", data.length, shape);
+        Tensor t = Tensor.empty(device, dtype, s);
+        if (data.length == 0) {
+            return t;
+        }
+        if (dtype == DType.FLOAT64) {
+            device.backend().write(t.buffer(), data);
+        } else {
+            float[] f = new float[data.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) data[i];
+            }
+            device.backend().write(t.buffer(), f);
+        }
+        return t;
+    }
+
+    static Tensor fromRows(double[][] rows, Device device) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[] flat = new double[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != cols) {
+                throw new IllegalArgumentException("Tensor.of(double[][]): expected sequence of length " + cols
+                        + " at dim 1 (got " + rows[r].length + " in row " + r + ")");
+            }
+            System.arraycopy(rows[r], 0, flat, r * cols, cols);
+        }
+        return fromDoubles(flat, DType.FLOAT32, new long[] {rows.length, cols}, device);
+    }
+
+    /** The shape for {@code count} values: {@code shape} checked, or 0-dim/1-D when none is given. */
+    private static long[] shapeFor(String op, int count, long[] shape) {
+        if (shape.length == 0) {
+            return count == 1 ? new long[0] : new long[] {count};
+        }
+        long[] s = Shapes.inferSize(op, shape, count);
+        if (Shapes.numel(s) != count) {
+            throw new IllegalArgumentException(op + ": shape " + Shapes.str(shape) + " is invalid for " + count
+                    + " values");
+        }
+        return s;
+    }
+
+    static Tensor full(double value, DType dtype, long[] shape, Device device) {
+        checkShape("full", shape);
+        Tensor t = Tensor.empty(device, dtype, shape.clone());
+        if (t.numel() > 0) {
+            device.backend().fill(t.view(), value);
+        }
+        return t;
+    }
+
+    static Tensor arange(double start, double end, double step, Device device) {
+        if (step == 0) {
+            throw new IllegalArgumentException("arange: step must be nonzero");
+        }
+        if (!Double.isFinite(start) || !Double.isFinite(end)) {
+            throw new IllegalArgumentException("arange: unsupported range: " + start + " -> " + end);
+        }
+        if ((end - start) / step < 0) {
+            throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign ("
+                    + "start=" + start + ", end=" + end + ", step=" + step + ")");
+        }
+        long n = (long) Math.ceil((end - start) / step);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("arange: " + n + " elements is too many for one host array");
+        }
+        float[] values = new float[(int) n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (start + i * step);
+        }
+        return fromFloats(values, new long[] {n}, device);
+    }
+
+    static Tensor random(RandomOp op, DType dtype, long[] shape, Device device) {
+        checkShape(op == RandomOp.UNIFORM ? "rand" : "randn", shape);
+        Tensor t = Tensor.empty(device, dtype, shape.clone());
+        long[] at = Generator.reserve(op, dtype, t.numel());
+        if (t.numel() > 0) {
+            device.backend().random(op, at[0], at[1], t.view());
+        }
+        return t;
+    }
+
+    static void checkShape(String op, long[] shape) {
+        for (long s : shape) {
+            if (s < 0) {
+                throw new IllegalArgumentException(op + ": trying to create tensor with negative dimension " + s
+                        + ": " + Shapes.str(shape));
+            }
+        }
+    }
+}

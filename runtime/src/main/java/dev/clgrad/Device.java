@@ -1,0 +1,91 @@
+package dev.clgrad;
+
+import dev.clgrad.spi.Backend;
+import dev.clgrad.spi.DeviceInfo;
+import dev.clgrad.spi.MemoryStats;
+
+import java.util.List;
+
+/**
+ * A device tensors live on: the pure-Java CPU backend ({@code cpu}) or an OpenCL device
+ * ({@code opencl:N}).
+ *
+ * <p>The default device is the first OpenCL GPU, else the first OpenCL device, else the CPU
+ * backend; {@code -Dclgrad.device=cpu|opencl|opencl:N} or the environment variable
+ * {@code CLGRAD_DEVICE} override it. Falling back to the CPU backend is logged once at WARN
+ * with the reason.
+ */
+public final class Device {
+    private final String name;
+    private final Backend backend;
+
+    Device(String name, Backend backend) {
+        this.name = name;
+        this.backend = backend;
+    }
+
+    /** The pure-Java CPU device. */
+    public static Device cpu() {
+        return DeviceRegistry.get().byName("cpu");
+    }
+
+    /** OpenCL device number {@code index}; an error listing the devices present when absent. */
+    public static Device opencl(int index) {
+        return DeviceRegistry.get().byName("opencl:" + index);
+    }
+
+    /** A device by its name ({@code cpu}, {@code opencl}, {@code opencl:1}). */
+    public static Device of(String name) {
+        return DeviceRegistry.get().byName(name);
+    }
+
+    /** Every device present: the CPU device first, then each OpenCL device. */
+    public static List<Device> available() {
+        return DeviceRegistry.get().all();
+    }
+
+    /** The device new tensors are created on. */
+    public static Device getDefault() {
+        return DeviceRegistry.get().getDefault();
+    }
+
+    /** Makes {@code device} the default for new tensors (process-wide, like PyTorch's default device). */
+    public static void setDefault(Device device) {
+        DeviceRegistry.get().setDefault(device);
+    }
+
+    /** Waits until all work queued on this device has finished ({@code torch.cuda.synchronize()}). */
+    public void synchronize() {
+        backend.synchronize();
+    }
+
+    /** What the driver reports about this device. */
+    public DeviceInfo info() {
+        return backend.info();
+    }
+
+    /** Live, cached and peak device memory in bytes. */
+    public MemoryStats memoryStats() {
+        return backend.memoryStats();
+    }
+
+    /** {@code cpu} or {@code opencl:N}. */
+    public String name() {
+        return name;
+    }
+
+    /** The backend running this device's primitives (for backend authors and tests). */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Whether this is the pure-Java CPU device. */
+    public boolean isCpu() {
+        return "cpu".equals(name);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.clgrad;
+
+import dev.clgrad.autograd.AutogradException;
+import dev.clgrad.autograd.CopySlices;
+import dev.clgrad.autograd.Derivatives;
+import dev.clgrad.autograd.Formula;
+import dev.clgrad.autograd.GradFn.Edge;
+import dev.clgrad.autograd.GradMode;
+import dev.clgrad.autograd.Node;
+import dev.clgrad.spi.ElementwiseOp;
+
+/**
+ * In-place ops: the safety checks, the version bump, and history rewriting. An in-place op on
+ * a tensor makes it the output of the op's node; on a view, its base gets a
+ * {@link CopySlices} node, as in PyTorch, so gradients flow into the assigned values.
+ */
+final class InPlace {
+    private InPlace() {
+    }
+
+    /** The backend work of an in-place op. */
+    @FunctionalInterface
+    interface Kernel {
+        void run();
+    }
+
+    static Tensor addScalar(Tensor self, double s) {
+        return apply("add_", self, Derivatives.ADD_SCALAR, new Tensor[] {null}, new double[] {s},
+                () -> elementwise(self, ElementwiseOp.ADD_SCALAR, s));
+    }
+
+    static Tensor mulScalar(Tensor self, double s) {
+        return apply("mul_", self, Derivatives.MUL_SCALAR, new Tensor[] {null}, new double[] {s},
+                () -> elementwise(self, ElementwiseOp.MUL_SCALAR, s));
+    }
+
+    static Tensor add(Tensor self, Tensor other) {
+        other.checkOpen("add_");
+        Tensor.checkSameDevice("add_", self, other);
+        long[] shape = Shapes.broadcast("add_", self.shape(), other.shape());
+        if (!java.util.Arrays.equals(shape, self.shape())) {
+            throw new IllegalArgumentException("add_: output with shape " + Shapes.str(self.shape()) + " doesn't "
+                    + "match the broadcast shape " + Shapes.str(shape) + " of the operands "
+                    + Shapes.str(self.shape()) + " and " + Shapes.str(other.shape()));
+        }
+        return apply("add_", self, Derivatives.ADD, new Tensor[] {other}, new double[0], () -> {
+            if (self.numel() == 0) {
+                return;
+            }
+            Tensor from = unaliased(self, other);
+            Tensor cast = Pointwise.castIfNeeded(from, self.dtype());
+            Tensor src = cast != null ? cast : from;
+            self.backend().elementwise(ElementwiseOp.ADD, 0, self.view(), self.view(),
+                    Pointwise.broadcastView(src, self.shape()));
+            if (cast != null) {
+                cast.close();
+            }
+            if (from != other) {
+                from.close();
+            }
+        });
+    }
+
+    static Tensor copy(Tensor self, Tensor src) {
+        src.checkOpen("copy_");
+        Tensor.checkSameDevice("copy_", self, src);
+        Shapes.broadcast("copy_", self.shape(), src.shape());
+        if (src.dim() > self.dim() || !broadcastsTo(src.shape(), self.shape())) {
+            throw new IllegalArgumentException("copy_: the source of shape " + Shapes.str(src.shape())
+                    + " cannot be broadcast to the destination of shape " + Shapes.str(self.shape()));
+        }
+        return apply("copy_", self, Derivatives.COPY, new Tensor[] {src}, new double[0], () -> {
+            if (self.numel() == 0) {
+                return;
+            }
+            Tensor from = unaliased(self, src);
+            self.backend().copy(Pointwise.broadcastView(from, self.shape()), self.view());
+            if (from != src) {
+                from.close();
+            }
+        });
+    }
+
+    static Tensor fill(Tensor self, double value) {
+        return apply("fill_", self, Derivatives.FILL, new Tensor[0], new double[] {value}, () -> {
+            if (self.numel() > 0) {
+                self.backend().fill(self.view(), value);
+            }
+        });
+    }
+
+    static Tensor zero(Tensor self) {
+        return apply("zero_", self, Derivatives.ZERO, new Tensor[0], new double[0], () -> {
+            if (self.numel() > 0) {
+                self.backend().fill(self.view(), 0);
+            }
+        });
+    }
+
+    private static void elementwise(Tensor self, ElementwiseOp op, double s) {
+        if (self.numel() > 0) {
+            self.backend().elementwise(op, s, self.view(), self.view());
+        }
+    }
+
+    private static boolean broadcastsTo(long[] from, long[] to) {
+        int lead = to.length - from.length;
+        for (int d = 0; d < from.length; d++) {
+            if (from[d] != 1 && from[d] != to[lead + d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code src}, or a private copy of it when it shares storage with {@code self} (overlap). */
+    private static Tensor unaliased(Tensor self, Tensor src) {
+        if (src.buffer() != self.buffer() || src.layout().equals(self.layout())) {
+            return src;
+        }
+        Tensor copy = Tensor.empty(src.device(), src.dtype(), src.shape());
+        src.backend().copy(src.view(), copy.view());
+        return copy;
+    }
+
+    /**
+     * Runs {@code kernel} on {@code self} in place and records it: {@code others} are the op's
+     * other inputs (null for a wrapped scalar), {@code args} its scalar arguments.
+     */
+    static Tensor apply(String op, Tensor self, Formula formula, Tensor[] others, double[] args, Kernel kernel) {
+        self.checkOpen(op);
+        boolean grad = GradMode.isEnabled();
+        if (grad) {
+            checkAllowed(op, self);
+        }
+        Tensor[] inputs = new Tensor[others.length + 1];
+        inputs[0] = self;
+        System.arraycopy(others, 0, inputs, 1, others.length);
+        boolean record = Recorder.needed(inputs);
+        Node fn = record ? Recorder.node(formula, inputs, args) : null;
+        Edge baseEdge = record && self.viewBase() != null ? self.viewBase().gradientEdge() : null;
+        kernel.run();
+        self.bumpVersion();
+        if (record) {
+            Tensor base = self.viewBase();
+            if (base == null) {
+                self.setGradFn(fn);
+            } else {
+                base.setGradFn(new CopySlices(baseEdge, Recorder.meta(base), base.layout().strides(), self.shape(),
+                        self.layout().strides(), self.layout().offset() - base.layout().offset(), fn));
+                self.regenerateViewGradFn();
+            }
+        }
+        return self;
+    }
+
+    private static void checkAllowed(String op, Tensor self) {
+        if (self.isLeaf() && self.requiresGrad()) {
+            throw new AutogradException(op + ": a leaf Variable that requires grad is being used in an in-place "
+                    + "operation. Modify it inside try (var g = Autograd.noGrad()) { ... } (as optimizer steps "
+                    + "do), or use the out-of-place op.");
+        }
+        Tensor base = self.viewBase();
+        if (base != null && base.isLeaf() && base.requiresGrad()) {
+            throw new AutogradException(op + ": a view of a leaf Variable that requires grad is being used in an "
+                    + "in-place operation. Modify the leaf inside Autograd.noGrad(), or clone() the view first.");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.clgrad;
+
+import dev.clgrad.autograd.Derivatives;
+import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.ReduceOp;
+import dev.clgrad.spi.View;
+
+import java.util.Arrays;
+
+/** Sum, mean, max, min and norm, over all elements or chosen dims. */
+final class Reductions {
+    private Reductions() {
+    }
+
+    static Tensor sum(Tensor x) {
+        return Recorder.record(reduceAll("sum", x, ReduceOp.SUM), Derivatives.SUM, x);
+    }
+
+    static Tensor mean(Tensor x) {
+        Tensor out = reduceAll("mean", x, ReduceOp.SUM);
+        scaleInPlace(out, x.numel());
+        return Recorder.record(out, Derivatives.MEAN, x);
+    }
+
+    static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+        int[] wrapped = wrapDims("sum", dims, x.dim());
+        return Recorder.record(reduceDims("sum", x, ReduceOp.SUM, wrapped, keepDim), Derivatives.SUM_DIM, x,
+                dimArgs(wrapped, keepDim));
+    }
+
+    static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
+        int[] wrapped = wrapDims("mean", dims, x.dim());
+        Tensor out = reduceDims("mean", x, ReduceOp.SUM, wrapped, keepDim);
+        long count = 1;
+        for (int d : wrapped) {
+            count *= x.dim() == 0 ? 1 : x.shape()[d];
+        }
+        scaleInPlace(out, count);
+        return Recorder.record(out, Derivatives.MEAN_DIM, x, dimArgs(wrapped, keepDim));
+    }
+
+    static Tensor max(Tensor x) {
+        requireElements("max", x);
+        return Recorder.record(reduceAll("max", x, ReduceOp.MAX), Derivatives.MAX, x);
+    }
+
+    static Tensor min(Tensor x) {
+        requireElements("min", x);
+        return Recorder.record(reduceAll("min", x, ReduceOp.MIN), Derivatives.MIN, x);
+    }
+
+    /** The 2-norm of all elements, {@code sqrt(sum(x * x))}. */
+    static Tensor norm(Tensor x) {
+        x.checkOpen("norm");
+        Tensor out;
+        try (Tensor squares = Tensor.empty(x.device(), x.dtype(), x.shape())) {
+            if (x.numel() > 0) {
+                x.backend().elementwise(ElementwiseOp.MUL, 0, squares.view(), x.view(), x.view());
+            }
+            out = reduceAll("norm", squares, ReduceOp.SUM);
+        }
+        x.backend().elementwise(ElementwiseOp.SQRT, 0, out.view(), out.view());
+        return Recorder.record(out, Derivatives.NORM, x);
+    }
+
+    private static void requireElements(String op, Tensor x) {
+        if (x.numel() == 0) {
+            throw new IllegalArgumentException(op + "(): expected a non-empty tensor, but the input has shape "
+                    + Shapes.str(x.shape()) + " (0 elements); reduce over a dim with sum() or check the input");
+        }
+    }
+
+    private static void scaleInPlace(Tensor out, long count) {
+        out.backend().elementwise(ElementwiseOp.DIV_SCALAR, count, out.view(), out.view());
+    }
+
+    private static Tensor reduceAll(String op, Tensor x, ReduceOp reduce) {
+        x.checkOpen(op);
+        Tensor out = Tensor.empty(x.device(), x.dtype(), new long[0]);
+        long[] ones = new long[x.dim()];
+        Arrays.fill(ones, 1);
+        x.backend().reduce(reduce, x.view(), new View(out.buffer(), Layout.contiguous(ones)));
+        return out;
+    }
+
+    private static Tensor reduceDims(String op, Tensor x, ReduceOp reduce, int[] dims, boolean keepDim) {
+        x.checkOpen(op);
+        long[] kept = x.shape().clone();
+        for (int d : dims) {
+            if (x.dim() > 0) {
+                kept[d] = 1;
+            }
+        }
+        long[] outShape = keepDim ? kept : dropDims(x.shape(), dims);
+        Tensor out = Tensor.empty(x.device(), x.dtype(), outShape);
+        x.backend().reduce(reduce, x.view(), new View(out.buffer(), Layout.contiguous(kept)));
+        return out;
+    }
+
+    static int[] wrapDims(String op, int[] dims, int rank) {
+        boolean[] seen = new boolean[Math.max(rank, 1)];
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            int d = Shapes.wrapDim(op, dims[i], rank);
+            if (seen[d]) {
+                throw new IllegalArgumentException(op + ": dim " + d + " appears multiple times in the list of dims "
+                        + Arrays.toString(dims));
+            }
+            seen[d] = true;
+            out[i] = d;
+        }
+        return out;
+    }
+
+    private static long[] dropDims(long[] shape, int[] dims) {
+        if (shape.length == 0) {
+            return shape;
+        }
+        boolean[] drop = new boolean[shape.length];
+        for (int d : dims) {
+            drop[d] = true;
+        }
+        long[] out = new long[shape.length - dims.length];
+        int k = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (!drop[d]) {
+                out[k++] = shape[d];
+            }
+        }
+        return out;
+    }
+
+    private static double[] dimArgs(int[] dims, boolean keepDim) {
+        double[] args = new double[dims.length + 1];
+        args[0] = keepDim ? 1 : 0;
+        for (int i = 0; i < dims.length; i++) {
+            args[i + 1] = dims[i];
+        }
+        return args;
+    }
+}

@@ -1,0 +1,963 @@
+package dev.clgrad;
+
+import dev.clgrad.autograd.AccumulateGrad;
+import dev.clgrad.autograd.AutogradException;
+import dev.clgrad.autograd.Derivatives;
+import dev.clgrad.autograd.Engine;
+import dev.clgrad.autograd.GradFn;
+import dev.clgrad.autograd.GradFn.Edge;
+import dev.clgrad.autograd.GradMode;
+import dev.clgrad.autograd.Node;
+import dev.clgrad.format.TensorFormatter;
+import dev.clgrad.spi.Backend;
+import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.RandomOp;
+import dev.clgrad.spi.View;
+
+import java.lang.ref.Cleaner;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An n-dimensional array of floats on a device, with PyTorch's autograd.
+ *
+ * <p>Every op returns a new tensor (ops ending in {@code _} modify this one and return it).
+ * Binary ops broadcast as NumPy does; dims may be negative, counting from the end. Views
+ * ({@link #view}, {@link #t}, {@link #get}, ...) share storage and the in-place version
+ * counter with their base. When an input requires grad, the result records how it was made
+ * ({@link #gradFn()}), and {@link #backward()} computes gradients into the leaves'
+ * {@link #grad()}.
+ *
+ * <p>Tensors hold device memory: {@link #close()} releases it at once, a {@link TensorScope}
+ * releases everything created inside it, and the garbage collector is the safety net.
+ * A tensor is not thread-safe; distinct tensors may be used from distinct threads.
+ */
+public final class Tensor implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicLong GC_RECLAIMED = new AtomicLong();
+
+    private final Device device;
+    private final DType dtype;
+    private final Layout layout;
+    private final Storage storage;
+    private final VersionCounter version;
+    /** The base this is a differentiable view of (never itself a view), or null. */
+    private final Tensor viewBase;
+    private final StorageReference reference;
+    private final Cleaner.Cleanable cleanable;
+
+    private boolean leafRequiresGrad;
+    private boolean noGradView;
+    private GradFn gradFn;
+    private int gradFnVersion;
+    private Tensor grad;
+    private AccumulateGrad accumulator;
+    TensorScope scope;
+
+    private Tensor(Device device, DType dtype, Layout layout, Storage storage, VersionCounter version,
+                   Tensor viewBase) {
+        this.device = device;
+        this.dtype = dtype;
+        this.layout = layout;
+        this.storage = storage;
+        this.version = version;
+        this.viewBase = viewBase;
+        this.reference = new StorageReference(storage);
+        this.cleanable = storage.backend.heapManaged() ? null : CLEANER.register(this, reference);
+        TensorScope.track(this);
+    }
+
+    /** Holds one reference to a storage; run at most once, by close() or by the cleaner. */
+    private static final class StorageReference implements Runnable {
+        private Storage storage;
+        private boolean closedExplicitly;
+
+        StorageReference(Storage storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (storage != null) {
+                if (!closedExplicitly) {
+                    GC_RECLAIMED.incrementAndGet();
+                }
+                storage.release();
+                storage = null;
+            }
+        }
+
+        synchronized boolean isReleased() {
+            return storage == null;
+        }
+    }
+
+    // ---- internal construction ---------------------------------------------------------
+
+    /** A new contiguous tensor with its own storage and unspecified contents. */
+    static Tensor empty(Device device, DType dtype, long[] shape) {
+        if (dtype == DType.FLOAT64 && !device.info().supportsFloat64()) {
+            throw new UnsupportedOperationException("device " + device + " (" + device.info().name()
+                    + ") does not support float64; use float32 tensors or another device");
+        }
+        Backend backend = device.backend();
+        Buffer buffer = backend.allocate(dtype, Shapes.numel(shape));
+        return new Tensor(device, dtype, Layout.contiguous(shape), new Storage(backend, buffer),
+                new VersionCounter(), null);
+    }
+
+    /** A differentiable view of this tensor's storage with {@code layout}. */
+    Tensor aliasWithLayout(Layout layout) {
+        storage.retain();
+        Tensor v = new Tensor(device, dtype, layout, storage, version, viewBase != null ? viewBase : this);
+        v.noGradView = !GradMode.isEnabled();
+        return v;
+    }
+
+    /** Another tensor over this storage that is not a view for autograd; shares the version counter. */
+    Tensor shareStorage(Layout layout, boolean newVersionCounter) {
+        storage.retain();
+        return new Tensor(device, dtype, layout, storage, newVersionCounter ? new VersionCounter() : version, null);
+    }
+
+    View view() {
+        return new View(storage.buffer, layout);
+    }
+
+    Backend backend() {
+        return storage.backend;
+    }
+
+    Buffer buffer() {
+        return storage.buffer;
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    Tensor viewBase() {
+        return noGradView ? null : viewBase;
+    }
+
+    void bumpVersion() {
+        version.bump();
+    }
+
+    void checkOpen(String op) {
+        if (reference.isReleased()) {
+            throw new IllegalStateException(op + ": this tensor was closed (shape " + Shapes.str(layout.shape())
+                    + ", " + dtype.pyName() + ", " + device + "); it can no longer be used");
+        }
+    }
+
+    static void checkSameDevice(String op, Tensor a, Tensor b) {
+        if (a.device != b.device) {
+            throw new IllegalArgumentException(op + ": expected all tensors to be on the same device, but found at "
+                    + "least two devices, " + a.device + " and " + b.device + "; move one with to(Device)");
+        }
+    }
+
+    void setGradFn(GradFn fn) {
+        if (noGradView && fn != null) {
+            throw new AutogradException("A view was created in no_grad mode and is being modified inplace with grad "
+                    + "mode enabled. This use is ambiguous and therefore forbidden: create the view and modify it "
+                    + "both inside Autograd.noGrad() (not tracked) or both outside it (tracked).");
+        }
+        GradFn old = gradFn;
+        gradFn = fn;
+        gradFnVersion = version.get();
+        if (old != null && old.retainedOutputIs(this)) {
+            fn.retainGradOf(this);
+        }
+    }
+
+    /** The edge gradients of this tensor flow along. */
+    Edge gradientEdge() {
+        GradFn fn = gradFn();
+        if (fn != null) {
+            return new Edge(fn, 0);
+        }
+        return leafRequiresGrad ? new Edge(accumulator(), 0) : Edge.NONE;
+    }
+
+    private AccumulateGrad accumulator() {
+        if (accumulator == null) {
+            accumulator = new AccumulateGrad(this);
+        }
+        return accumulator;
+    }
+
+    /** Gives a view whose base has new history an {@code AsStridedBackward0} from the base's history. */
+    void regenerateViewGradFn() {
+        Tensor base = viewBase;
+        Node node = Recorder.node(Derivatives.AS_STRIDED, new Tensor[] {base},
+                Views.asStridedArgs(layout, base.layout));
+        gradFn = node;
+        gradFnVersion = version.get();
+    }
+
+    // ---- creation ----------------------------------------------------------------------
+
+    /**
+     * {@code torch.tensor(data).reshape(shape)} as float32. With no {@code shape}, one value
+     * makes a 0-dim tensor and several a 1-D one; one size may be -1.
+     */
+    public static Tensor of(float[] data, long... shape) {
+        return Creation.fromFloats(data, shape, Device.getDefault());
+    }
+
+    /** Like {@link #of(float[], long...)} with the given dtype. */
+    public static Tensor of(double[] data, DType dtype, long... shape) {
+        return Creation.fromDoubles(data, dtype, shape, Device.getDefault());
+    }
+
+    /** Like {@link #of(double[], DType, long...)} on the given device. */
+    public static Tensor of(double[] data, DType dtype, Device device, long... shape) {
+        return Creation.fromDoubles(data, dtype, shape, device);
+    }
+
+    /** {@code torch.tensor([v0, v1, ...])}: a 1-D float32 tensor. */
+    public static Tensor of(double... values) {
+        return Creation.fromDoubles(values, DType.FLOAT32, new long[] {values.length}, Device.getDefault());
+    }
+
+    /** {@code torch.tensor([[...], [...]])}: a 2-D float32 tensor; rows must have equal length. */
+    public static Tensor of(double[][] rows) {
+        return Creation.fromRows(rows, Device.getDefault());
+    }
+
+    /** {@code torch.tensor(v)}: a 0-dim float32 tensor. */
+    public static Tensor scalar(double v) {
+        return Creation.fromDoubles(new double[] {v}, DType.FLOAT32, new long[0], Device.getDefault());
+    }
+
+    /** A float32 tensor of zeros. */
+    public static Tensor zeros(long... shape) {
+        return Creation.full(0, DType.FLOAT32, shape, Device.getDefault());
+    }
+
+    /** A float32 tensor of ones. */
+    public static Tensor ones(long... shape) {
+        return Creation.full(1, DType.FLOAT32, shape, Device.getDefault());
+    }
+
+    /** {@code torch.full(shape, value)} as float32. */
+    public static Tensor full(double value, long... shape) {
+        return Creation.full(value, DType.FLOAT32, shape, Device.getDefault());
+    }
+
+    /** A tensor of {@code value} with the given dtype on the given device. */
+    public static Tensor full(double value, DType dtype, Device device, long... shape) {
+        return Creation.full(value, dtype, shape, device);
+    }
+
+    /** {@code [0, 1, ..., end)} as float32. */
+    public static Tensor arange(double end) {
+        return Creation.arange(0, end, 1, Device.getDefault());
+    }
+
+    /** {@code [start, start + 1, ..., end)} as float32. */
+    public static Tensor arange(double start, double end) {
+        return Creation.arange(start, end, 1, Device.getDefault());
+    }
+
+    /** {@code [start, start + step, ...)} up to but excluding {@code end}, as float32. */
+    public static Tensor arange(double start, double end, double step) {
+        return Creation.arange(start, end, step, Device.getDefault());
+    }
+
+    /** Uniform samples on [0, 1) from the default generator, float32. */
+    public static Tensor rand(long... shape) {
+        return Creation.random(RandomOp.UNIFORM, DType.FLOAT32, shape, Device.getDefault());
+    }
+
+    /** Standard normal samples from the default generator, float32. */
+    public static Tensor randn(long... shape) {
+        return Creation.random(RandomOp.NORMAL, DType.FLOAT32, shape, Device.getDefault());
+    }
+
+    /** Random samples with the given dtype on the given device. */
+    public static Tensor random(boolean normal, DType dtype, Device device, long... shape) {
+        return Creation.random(normal ? RandomOp.NORMAL : RandomOp.UNIFORM, dtype, shape, device);
+    }
+
+    /**
+     * Seeds the default generator ({@code torch.manual_seed}): the same seed gives the same
+     * numbers on every device.
+     */
+    public static void manualSeed(long seed) {
+        Generator.manualSeed(seed);
+    }
+
+    /** Zeros with this tensor's dtype and device. */
+    public Tensor newZeros(long... shape) {
+        return Creation.full(0, dtype, shape, device);
+    }
+
+    /** Ones with this tensor's dtype and device. */
+    public Tensor newOnes(long... shape) {
+        return Creation.full(1, dtype, shape, device);
+    }
+
+    /**
+     * An uninitialised tensor with this tensor's dtype and device, laid out with
+     * {@code strides} ({@code new_empty_strided}).
+     */
+    public Tensor newEmptyStrided(long[] shape, long[] strides) {
+        checkOpen("newEmptyStrided");
+        Layout wanted = new Layout(shape.clone(), strides.clone(), 0);
+        Buffer buffer = backend().allocate(dtype, wanted.numel() == 0 ? 0 : wanted.extent());
+        return new Tensor(device, dtype, wanted, new Storage(backend(), buffer), new VersionCounter(), null);
+    }
+
+    // ---- properties --------------------------------------------------------------------
+
+    /** The sizes of each dimension (a copy). */
+    public long[] shape() {
+        return layout.shape().clone();
+    }
+
+    /** Alias of {@link #shape()}. */
+    public long[] size() {
+        return shape();
+    }
+
+    /** The size of dimension {@code dim} (negative counts from the end). */
+    public long size(int dim) {
+        return layout.shape()[Shapes.wrapDim("size", dim, dim())];
+    }
+
+    /** The element strides of each dimension (a copy). */
+    public long[] stride() {
+        return layout.strides().clone();
+    }
+
+    /** The index of this tensor's first element in its storage. */
+    public long storageOffset() {
+        return layout.offset();
+    }
+
+    /** Whether the elements are laid out in row-major order without gaps. */
+    public boolean isContiguous() {
+        return layout.isContiguous();
+    }
+
+    /** Number of dimensions. */
+    public int dim() {
+        return layout.dim();
+    }
+
+    /** Number of elements. */
+    public long numel() {
+        return layout.numel();
+    }
+
+    /** Element type. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The device holding the elements. */
+    public Device device() {
+        return device;
+    }
+
+    /** Whether gradients are computed for this tensor. */
+    public boolean requiresGrad() {
+        return leafRequiresGrad || gradFn != null || (viewBase() != null && viewBase.requiresGrad());
+    }
+
+    /** True unless this tensor was computed by a recorded op ({@code grad_fn is None}). */
+    public boolean isLeaf() {
+        return gradFn() == null;
+    }
+
+    /** The accumulated gradient, or null when none has been computed. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /**
+     * Replaces the gradient ({@code x.grad = g}); {@code g} must have this tensor's shape,
+     * dtype and device, or be null.
+     */
+    public void setGrad(Tensor g) {
+        if (g != null && (!Arrays.equals(g.layout.shape(), layout.shape()) || g.dtype != dtype
+                || g.device != device)) {
+            throw new IllegalArgumentException("setGrad: assigned grad has data of a different size or type: "
+                    + g.dtype.pyName() + " " + Shapes.str(g.layout.shape()) + " on " + g.device + " for a tensor of "
+                    + dtype.pyName() + " " + Shapes.str(layout.shape()) + " on " + device);
+        }
+        if (g != null) {
+            TensorScope.adopt(g, this);
+        }
+        grad = g;
+    }
+
+    /** The node that computed this tensor, or null for a leaf. */
+    public GradFn gradFn() {
+        if (viewBase() != null && viewBase.requiresGrad()
+                && (gradFn == null || gradFnVersion != version.get())) {
+            regenerateViewGradFn();
+        }
+        return gradFn;
+    }
+
+    /** How many in-place modifications this tensor's storage has seen (shared with its views). */
+    public int version() {
+        return version.get();
+    }
+
+    // ---- arithmetic and math -----------------------------------------------------------
+
+    /** {@code this + other}, broadcast. */
+    public Tensor add(Tensor other) {
+        return Pointwise.binary("add", this, other, ElementwiseOp.ADD, Derivatives.ADD);
+    }
+
+    /** {@code this + s}. */
+    public Tensor add(double s) {
+        return Pointwise.scalar("add", this, s, ElementwiseOp.ADD_SCALAR, Derivatives.ADD_SCALAR, true);
+    }
+
+    /** {@code this - other}, broadcast. */
+    public Tensor sub(Tensor other) {
+        return Pointwise.binary("sub", this, other, ElementwiseOp.SUB, Derivatives.SUB);
+    }
+
+    /** {@code this - s}. */
+    public Tensor sub(double s) {
+        return Pointwise.scalar("sub", this, -s, ElementwiseOp.ADD_SCALAR, Derivatives.SUB_SCALAR, true);
+    }
+
+    /** {@code s - this} (PyTorch's {@code rsub}). */
+    public Tensor rsub(double s) {
+        return Pointwise.scalar("rsub", this, s, ElementwiseOp.RSUB_SCALAR, Derivatives.RSUB_SCALAR, false);
+    }
+
+    /** {@code this * other}, broadcast. */
+    public Tensor mul(Tensor other) {
+        return Pointwise.binary("mul", this, other, ElementwiseOp.MUL, Derivatives.MUL);
+    }
+
+    /** {@code this * s}. */
+    public Tensor mul(double s) {
+        return Pointwise.scalar("mul", this, s, ElementwiseOp.MUL_SCALAR, Derivatives.MUL_SCALAR, true);
+    }
+
+    /** {@code this / other}, broadcast. */
+    public Tensor div(Tensor other) {
+        return Pointwise.binary("div", this, other, ElementwiseOp.DIV, Derivatives.DIV);
+    }
+
+    /** {@code this / s}. */
+    public Tensor div(double s) {
+        return Pointwise.scalar("div", this, s, ElementwiseOp.DIV_SCALAR, Derivatives.DIV_SCALAR, true);
+    }
+
+    /** {@code s / this}, recorded as PyTorch does ({@code reciprocal() * s}). */
+    public Tensor rdiv(double s) {
+        return reciprocal().mul(s);
+    }
+
+    /** {@code 1 / this}. */
+    public Tensor reciprocal() {
+        return Pointwise.scalar("reciprocal", this, 1, ElementwiseOp.RDIV_SCALAR, Derivatives.RECIPROCAL, false);
+    }
+
+    /** {@code this ^ exponent}. */
+    public Tensor pow(double exponent) {
+        return Pointwise.scalar("pow", this, exponent, ElementwiseOp.POW_SCALAR, Derivatives.POW_SCALAR, false);
+    }
+
+    /** {@code this ^ exponent}, broadcast. */
+    public Tensor pow(Tensor exponent) {
+        return Pointwise.binary("pow", this, exponent, ElementwiseOp.POW, Derivatives.POW);
+    }
+
+    /** {@code base ^ this} ({@code torch.pow(base, this)}). */
+    public Tensor rpow(double base) {
+        checkOpen("pow");
+        Tensor out = Pointwise.scalar("pow", this, base, ElementwiseOp.RPOW_SCALAR, null, false);
+        return Recorder.record(out, Derivatives.RPOW_SCALAR, new Tensor[] {null, this}, base);
+    }
+
+    /** {@code -this}. */
+    public Tensor neg() {
+        return Pointwise.unary("neg", this, ElementwiseOp.NEG, Derivatives.NEG);
+    }
+
+    /** Square root. */
+    public Tensor sqrt() {
+        return Pointwise.unary("sqrt", this, ElementwiseOp.SQRT, Derivatives.SQRT);
+    }
+
+    /** {@code e^this}. */
+    public Tensor exp() {
+        return Pointwise.unary("exp", this, ElementwiseOp.EXP, Derivatives.EXP);
+    }
+
+    /** Natural logarithm. */
+    public Tensor log() {
+        return Pointwise.unary("log", this, ElementwiseOp.LOG, Derivatives.LOG);
+    }
+
+    /** Absolute value. */
+    public Tensor abs() {
+        return Pointwise.unary("abs", this, ElementwiseOp.ABS, Derivatives.ABS);
+    }
+
+    /** -1, 0 or 1 by sign (not differentiable: its gradient is zero almost everywhere). */
+    public Tensor sign() {
+        return Pointwise.unary("sign", this, ElementwiseOp.SIGN, null);
+    }
+
+    /** Sine. */
+    public Tensor sin() {
+        return Pointwise.unary("sin", this, ElementwiseOp.SIN, Derivatives.SIN);
+    }
+
+    /** Cosine. */
+    public Tensor cos() {
+        return Pointwise.unary("cos", this, ElementwiseOp.COS, Derivatives.COS);
+    }
+
+    /** Hyperbolic tangent. */
+    public Tensor tanh() {
+        return Pointwise.unary("tanh", this, ElementwiseOp.TANH, Derivatives.TANH);
+    }
+
+    /** {@code 1 / (1 + e^-this)}. */
+    public Tensor sigmoid() {
+        return Pointwise.unary("sigmoid", this, ElementwiseOp.SIGMOID, Derivatives.SIGMOID);
+    }
+
+    /** {@code max(this, 0)}. */
+    public Tensor relu() {
+        return Pointwise.unary("relu", this, ElementwiseOp.RELU, Derivatives.RELU);
+    }
+
+    /** 1 where {@code this == other}, else 0 (same dtype; not differentiable). */
+    public Tensor eq(Tensor other) {
+        return Pointwise.binary("eq", this, other, ElementwiseOp.EQ, null);
+    }
+
+    /** 1 where {@code this == s}, else 0. */
+    public Tensor eq(double s) {
+        return Pointwise.scalar("eq", this, s, ElementwiseOp.EQ_SCALAR, null, false);
+    }
+
+    /** 1 where {@code this > other}, else 0. */
+    public Tensor gt(Tensor other) {
+        return Pointwise.binary("gt", this, other, ElementwiseOp.GT, null);
+    }
+
+    /** 1 where {@code this > s}, else 0. */
+    public Tensor gt(double s) {
+        return Pointwise.scalar("gt", this, s, ElementwiseOp.GT_SCALAR, null, false);
+    }
+
+    /** 1 where {@code this >= other}, else 0. */
+    public Tensor ge(Tensor other) {
+        return Pointwise.binary("ge", this, other, ElementwiseOp.GE, null);
+    }
+
+    /** 1 where {@code this >= s}, else 0. */
+    public Tensor ge(double s) {
+        return ge(Creation.full(s, dtype, new long[0], device));
+    }
+
+    /**
+     * Matrix product with PyTorch's {@code matmul} rules: 1-D operands are vectors, and
+     * leading dims of 3-D+ operands are broadcast batch dims.
+     */
+    public Tensor matmul(Tensor other) {
+        return Linalg.matmul(this, other);
+    }
+
+    // ---- reductions --------------------------------------------------------------------
+
+    /** Sum of all elements (0-dim). */
+    public Tensor sum() {
+        return Reductions.sum(this);
+    }
+
+    /** Sum over {@code dim}. */
+    public Tensor sum(int dim, boolean keepDim) {
+        return Reductions.sum(this, new int[] {dim}, keepDim);
+    }
+
+    /** Sum over several dims. */
+    public Tensor sum(int[] dims, boolean keepDim) {
+        return Reductions.sum(this, dims, keepDim);
+    }
+
+    /** Mean of all elements (0-dim; NaN for an empty tensor). */
+    public Tensor mean() {
+        return Reductions.mean(this);
+    }
+
+    /** Mean over {@code dim}. */
+    public Tensor mean(int dim, boolean keepDim) {
+        return Reductions.mean(this, new int[] {dim}, keepDim);
+    }
+
+    /** Mean over several dims. */
+    public Tensor mean(int[] dims, boolean keepDim) {
+        return Reductions.mean(this, dims, keepDim);
+    }
+
+    /** Largest element (0-dim); NaN if any element is NaN. */
+    public Tensor max() {
+        return Reductions.max(this);
+    }
+
+    /** Smallest element (0-dim); NaN if any element is NaN. */
+    public Tensor min() {
+        return Reductions.min(this);
+    }
+
+    /** The 2-norm of all elements (0-dim). */
+    public Tensor norm() {
+        return Reductions.norm(this);
+    }
+
+    // ---- shape and views ---------------------------------------------------------------
+
+    /** This tensor with {@code shape} (one size may be -1): a view when strides allow, else a copy. */
+    public Tensor reshape(long... shape) {
+        return Views.reshape(this, shape);
+    }
+
+    /** A view with {@code shape} (one size may be -1); fails when the strides do not allow one. */
+    public Tensor view(long... shape) {
+        return Views.view(this, shape);
+    }
+
+    /** The transpose of a 2-D tensor (0-D and 1-D tensors are returned as views of themselves). */
+    public Tensor t() {
+        return Views.t(this);
+    }
+
+    /** A view with dims {@code dim0} and {@code dim1} swapped. */
+    public Tensor transpose(int dim0, int dim1) {
+        return Views.transpose(this, dim0, dim1);
+    }
+
+    /** A view with the dims reordered: result dim {@code i} is this tensor's dim {@code dims[i]}. */
+    public Tensor permute(int... dims) {
+        return Views.permute(this, dims);
+    }
+
+    /** A view broadcast to {@code sizes} (-1 keeps a size); no memory is copied. */
+    public Tensor expand(long... sizes) {
+        return Views.expand(this, sizes);
+    }
+
+    /** A view with a size-1 dim inserted at {@code dim}. */
+    public Tensor unsqueeze(int dim) {
+        return Views.unsqueeze(this, dim);
+    }
+
+    /** A view without dim {@code dim} if its size is 1 (else the same shape). */
+    public Tensor squeeze(int dim) {
+        return Views.squeeze(this, dim);
+    }
+
+    /** A contiguous tensor with the same values: this tensor itself when already contiguous. */
+    public Tensor contiguous() {
+        return Views.contiguous(this);
+    }
+
+    /** The slice at {@code index} along {@code dim}, a view without that dim. */
+    public Tensor select(int dim, long index) {
+        return Views.select(this, dim, index);
+    }
+
+    /**
+     * A view of this tensor's storage with explicit sizes, strides and storage offset
+     * ({@code as_strided}).
+     */
+    public Tensor asStrided(long[] shape, long[] strides, long storageOffset) {
+        return Views.asStrided(this, shape, strides, storageOffset);
+    }
+
+    // ---- indexing ----------------------------------------------------------------------
+
+    /** {@code this[i][j]...}: selects along the leading dims (negative indices count from the end). */
+    public Tensor get(long... indices) {
+        Tensor t = this;
+        for (long i : indices) {
+            t = t.select(0, i);
+        }
+        return t;
+    }
+
+    /** {@code this[index] = value}, in place and recorded ({@code CopySlices}); returns this. */
+    public Tensor set(long index, Tensor value) {
+        select(0, index).copy_(value);
+        return this;
+    }
+
+    /** {@code this[index] = value}, in place; returns this. */
+    public Tensor set(long index, double value) {
+        select(0, index).fill_(value);
+        return this;
+    }
+
+    // ---- in place ----------------------------------------------------------------------
+
+    /** Sets every element to 0. */
+    public Tensor zero_() {
+        return InPlace.zero(this);
+    }
+
+    /** Sets every element to {@code value}. */
+    public Tensor fill_(double value) {
+        return InPlace.fill(this, value);
+    }
+
+    /** Adds {@code other} (broadcast to this shape) in place. */
+    public Tensor add_(Tensor other) {
+        return InPlace.add(this, other);
+    }
+
+    /** Adds {@code s} in place. */
+    public Tensor add_(double s) {
+        return InPlace.addScalar(this, s);
+    }
+
+    /** Multiplies by {@code s} in place. */
+    public Tensor mul_(double s) {
+        return InPlace.mulScalar(this, s);
+    }
+
+    /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
+    public Tensor copy_(Tensor src) {
+        return InPlace.copy(this, src);
+    }
+
+    /** Sets whether gradients are computed for this leaf. */
+    public Tensor requiresGrad_(boolean requiresGrad) {
+        checkOpen("requiresGrad_");
+        if (gradFn() != null) {
+            if (!requiresGrad) {
+                throw new AutogradException("requiresGrad_: you can only change requires_grad flags of leaf "
+                        + "variables. If you want to use a computed variable in a subgraph that doesn't require "
+                        + "differentiation use varNoGrad = var.detach().");
+            }
+            return this;
+        }
+        leafRequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /** {@code requiresGrad_(true)}. */
+    public Tensor requiresGrad_() {
+        return requiresGrad_(true);
+    }
+
+    // ---- autograd ----------------------------------------------------------------------
+
+    /** Backpropagates from this one-element tensor (gradient 1). */
+    public void backward() {
+        backward(null, false, false);
+    }
+
+    /** Backpropagates {@code gradient} (this tensor's shape; null means 1 for a one-element tensor). */
+    public void backward(Tensor gradient) {
+        backward(gradient, false, false);
+    }
+
+    /** As {@link #backward(Tensor)}, keeping the graph's saved tensors when {@code retainGraph}. */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        backward(gradient, retainGraph, false);
+    }
+
+    /**
+     * As {@link #backward(Tensor, boolean)}; with {@code createGraph} the gradients are
+     * themselves recorded, for higher-order derivatives.
+     */
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        checkOpen("backward");
+        Tensor g = Autograd.rootGradient("backward", this, gradient, 0);
+        Engine.run(new Edge[] {gradientEdge()}, new Tensor[] {g}, retainGraph || createGraph, createGraph, null);
+    }
+
+    /** A tensor sharing storage and version counter, without history and not requiring grad. */
+    public Tensor detach() {
+        checkOpen("detach");
+        return shareStorage(layout, false);
+    }
+
+    /** Like {@link #detach()} but with its own version counter ({@code .data}). */
+    public Tensor data() {
+        checkOpen("data");
+        return shareStorage(layout, true);
+    }
+
+    /** Keeps the gradient of this non-leaf in {@link #grad()} after backward. */
+    public Tensor retainGrad() {
+        if (!requiresGrad()) {
+            throw new AutogradException("retainGrad: can't retain_grad on Tensor that has requires_grad=False");
+        }
+        GradFn fn = gradFn();
+        if (fn != null) {
+            fn.retainGradOf(this);
+        }
+        return this;
+    }
+
+    /** A contiguous copy with its own storage ({@code CloneBackward0} when recorded). */
+    @Override
+    public Tensor clone() {
+        return Views.clone(this);
+    }
+
+    /** This tensor converted to {@code dtype} (this tensor itself when it has it). */
+    public Tensor to(DType target) {
+        checkOpen("to");
+        if (target == dtype) {
+            return this;
+        }
+        Tensor out = Pointwise.castIfNeeded(this, target);
+        return Recorder.record(out, Derivatives.TO_COPY, this);
+    }
+
+    /** This tensor on {@code target} (this tensor itself when already there). */
+    public Tensor to(Device target) {
+        checkOpen("to");
+        if (target == device) {
+            return this;
+        }
+        Tensor out;
+        if (dtype == DType.FLOAT64) {
+            out = Creation.fromDoubles(toDoubleArray(), dtype, shapeOrScalar(), target);
+        } else {
+            out = Creation.fromFloats(toFloatArray(), shapeOrScalar(), target);
+        }
+        return Recorder.record(out, Derivatives.TO_COPY, this);
+    }
+
+    private long[] shapeOrScalar() {
+        return layout.dim() == 0 ? new long[0] : layout.shape().clone();
+    }
+
+    // ---- host access -------------------------------------------------------------------
+
+    /** The elements in row-major order as floats. */
+    public float[] toFloatArray() {
+        checkOpen("toFloatArray");
+        int n = hostLength("toFloatArray");
+        if (dtype != DType.FLOAT32) {
+            double[] d = toDoubleArray();
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) d[i];
+            }
+            return f;
+        }
+        float[] out = new float[n];
+        if (n > 0) {
+            try (Tensor c = dense()) {
+                backend().read(c.buffer(), c.layout.offset(), out);
+            }
+        }
+        return out;
+    }
+
+    /** The elements in row-major order as doubles. */
+    public double[] toDoubleArray() {
+        checkOpen("toDoubleArray");
+        int n = hostLength("toDoubleArray");
+        double[] out = new double[n];
+        if (n == 0) {
+            return out;
+        }
+        if (dtype == DType.FLOAT64) {
+            try (Tensor c = dense()) {
+                backend().read(c.buffer(), c.layout.offset(), out);
+            }
+            return out;
+        }
+        float[] f = toFloatArray();
+        for (int i = 0; i < n; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    /** The value of a one-element tensor. */
+    public double item() {
+        checkOpen("item");
+        if (numel() != 1) {
+            throw new IllegalStateException("item(): a Tensor with " + numel() + " elements cannot be converted to "
+                    + "Scalar (shape " + Shapes.str(layout.shape()) + "); select one element first");
+        }
+        return toDoubleArray()[0];
+    }
+
+    private int hostLength(String op) {
+        long n = numel();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException(op + ": " + n + " elements do not fit in one Java array");
+        }
+        return (int) n;
+    }
+
+    /** A contiguous alias of this tensor's elements (a private copy when not contiguous). */
+    private Tensor dense() {
+        if (layout.isContiguous()) {
+            return shareStorage(layout, false);
+        }
+        Tensor c = empty(device, dtype, layout.shape());
+        backend().copy(view(), c.view());
+        return c;
+    }
+
+    /** What PyTorch's {@code str(tensor)} prints, with clgrad's dtype and device suffixes. */
+    @Override
+    public String toString() {
+        if (reference.isReleased()) {
+            return "tensor(<closed>, shape=" + Shapes.str(layout.shape()) + ")";
+        }
+        GradFn fn = gradFn();
+        String autograd = fn != null ? "grad_fn=" + fn : requiresGrad() ? "requires_grad=True" : null;
+        return TensorFormatter.format(toDoubleArray(), layout.shape(), dtype, device.isCpu() ? null : device.name(),
+                autograd);
+    }
+
+    // ---- memory ------------------------------------------------------------------------
+
+    /** Releases this tensor's reference to its storage now; idempotent. Later use is an error. */
+    @Override
+    public void close() {
+        synchronized (reference) {
+            reference.closedExplicitly = true;
+        }
+        if (cleanable != null) {
+            cleanable.clean();
+        } else {
+            reference.run();
+        }
+        if (scope != null) {
+            scope.untrack(this);
+        }
+    }
+
+    /** Whether {@link #close()} was called (or a scope closed this tensor). */
+    public boolean isClosed() {
+        return reference.isReleased();
+    }
+
+    /**
+     * How many tensors the garbage collector had to reclaim because they were neither closed
+     * nor scoped (device memory only; heap-backed CPU tensors are not counted).
+     */
+    public static long gcReclaimedCount() {
+        return GC_RECLAIMED.get();
+    }
+}

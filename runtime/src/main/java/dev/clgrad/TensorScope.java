@@ -1,0 +1,98 @@
+package dev.clgrad;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Closes, at its end, every tensor created inside it on this thread, except those passed to
+ * {@link #keep} and the gradients {@code backward()} stores in {@code grad()} of tensors
+ * created outside it. Scopes nest; a kept tensor moves to the enclosing scope, if any.
+ *
+ * <pre>{@code
+ * try (var scope = TensorScope.open()) {
+ *     Tensor loss = model.forward(x).sub(y).pow(2).mean();
+ *     loss.backward();
+ *     result = scope.keep(loss.detach());
+ * }
+ * }</pre>
+ */
+public final class TensorScope implements AutoCloseable {
+    private static final ThreadLocal<TensorScope> CURRENT = new ThreadLocal<>();
+
+    private final TensorScope parent;
+    private final List<Tensor> tracked = new ArrayList<>();
+    private boolean closed;
+
+    private TensorScope(TensorScope parent) {
+        this.parent = parent;
+    }
+
+    /** Opens a scope on this thread; close it with try-with-resources. */
+    public static TensorScope open() {
+        TensorScope s = new TensorScope(CURRENT.get());
+        CURRENT.set(s);
+        return s;
+    }
+
+    /** Exempts {@code t} from this scope (it moves to the enclosing scope, if any) and returns it. */
+    public Tensor keep(Tensor t) {
+        if (t.scope == this) {
+            untrack(t);
+            if (parent != null) {
+                parent.add(t);
+            }
+        }
+        return t;
+    }
+
+    /** Closes every tensor still tracked and makes the enclosing scope current again. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (CURRENT.get() == this) {
+            CURRENT.set(parent);
+        }
+        List<Tensor> toClose = new ArrayList<>(tracked);
+        tracked.clear();
+        for (Tensor t : toClose) {
+            if (t != null && t.scope == this) {
+                t.scope = null;
+                t.close();
+            }
+        }
+    }
+
+    static void track(Tensor t) {
+        TensorScope s = CURRENT.get();
+        if (s != null) {
+            s.add(t);
+        }
+    }
+
+    /** A gradient stored into {@code owner} belongs to the scope {@code owner} belongs to. */
+    static void adopt(Tensor grad, Tensor owner) {
+        if (grad.scope != owner.scope) {
+            if (grad.scope != null) {
+                grad.scope.untrack(grad);
+            }
+            if (owner.scope != null) {
+                owner.scope.add(grad);
+            }
+        }
+    }
+
+    private void add(Tensor t) {
+        t.scope = this;
+        tracked.add(t);
+    }
+
+    void untrack(Tensor t) {
+        if (t.scope == this) {
+            t.scope = null;
+            // lazily dropped from the list: close() skips tensors that no longer point here
+        }
+    }
+}

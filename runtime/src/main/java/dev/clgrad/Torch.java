@@ -1,0 +1,72 @@
+package dev.clgrad;
+
+/** Functional forms of tensor ops, as in {@code torch.*}. */
+public final class Torch {
+    private Torch() {
+    }
+
+    /** {@code a + b}. */
+    public static Tensor add(Tensor a, Tensor b) {
+        return a.add(b);
+    }
+
+    /** {@code a - b}. */
+    public static Tensor sub(Tensor a, Tensor b) {
+        return a.sub(b);
+    }
+
+    /** {@code a * b}. */
+    public static Tensor mul(Tensor a, Tensor b) {
+        return a.mul(b);
+    }
+
+    /** {@code a / b}. */
+    public static Tensor div(Tensor a, Tensor b) {
+        return a.div(b);
+    }
+
+    /** {@code a @ b}. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return a.matmul(b);
+    }
+
+    /** Sum of all elements. */
+    public static Tensor sum(Tensor t) {
+        return t.sum();
+    }
+
+    /** Mean of all elements. */
+    public static Tensor mean(Tensor t) {
+        return t.mean();
+    }
+
+    /** {@code base ^ exponent} for a scalar base ({@code torch.pow(2, x)}). */
+    public static Tensor pow(double base, Tensor exponent) {
+        return exponent.rpow(base);
+    }
+
+    /** {@code cond != 0 ? a : b}, broadcast; differentiable in {@code a} and {@code b}. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return Pointwise.where(cond, a, b);
+    }
+
+    /** {@code cond != 0 ? a : b} with a scalar {@code b}. */
+    public static Tensor where(Tensor cond, Tensor a, double b) {
+        return Pointwise.where(cond, a, Creation.full(b, a.dtype(), new long[0], a.device()));
+    }
+
+    /** {@code cond != 0 ? a : b} with a scalar {@code a}. */
+    public static Tensor where(Tensor cond, double a, Tensor b) {
+        return Pointwise.where(cond, Creation.full(a, b.dtype(), new long[0], b.device()), b);
+    }
+
+    /** Zeros with {@code t}'s shape, dtype and device. */
+    public static Tensor zerosLike(Tensor t) {
+        return t.newZeros(t.shape());
+    }
+
+    /** Ones with {@code t}'s shape, dtype and device. */
+    public static Tensor onesLike(Tensor t) {
+        return t.newOnes(t.shape());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.clgrad.autograd;
+
+import dev.clgrad.Tensor;
+
+/**
+ * The backward rule of one differentiable function, as data: PyTorch's node name, which
+ * inputs and whether the result must be saved, and the rule itself.
+ *
+ * <p>{@code inputSavedFor[i]} is a bit mask of the inputs whose gradient needs input
+ * {@code i}: input {@code i} is saved only if one of them requires grad (so {@code a * b}
+ * with only {@code a} requiring grad saves {@code b} alone, as PyTorch does).
+ * {@code resultSavedFor} is the same mask for the output.
+ *
+ * @param name PyTorch's node name, e.g. {@code MulBackward0}
+ * @param rule computes input gradients from the output gradient
+ * @param inputSavedFor per input, the mask of input gradients that need it
+ * @param resultSavedFor mask of input gradients that need the output
+ */
+public record Formula(String name, Rule rule, int[] inputSavedFor, int resultSavedFor) {
+
+    /** A backward rule written with tensor ops, so it runs on the tensors' device. */
+    @FunctionalInterface
+    public interface Rule {
+        /** Gradients for each input (null where not needed) given the output gradient. */
+        Tensor[] backward(Context ctx, Tensor grad);
+    }
+
+    /** What a rule may read: saved tensors, scalar arguments, input shapes. */
+    public interface Context {
+        /** Saved input {@code i}. */
+        Tensor input(int i);
+
+        /** The saved output. */
+        Tensor result();
+
+        /** Scalar argument {@code i} of the forward call (exponent, dim, index, ...). */
+        double arg(int i);
+
+        /** Number of scalar arguments. */
+        int argCount();
+
+        /** Shape input {@code i} had. */
+        long[] inputShape(int i);
+
+        /** Whether input {@code i} needs a gradient. */
+        boolean needsGrad(int i);
+    }
+
+    /** A rule that saves nothing. */
+    public static Formula of(String name, Rule rule) {
+        return new Formula(name, rule, new int[0], 0);
+    }
+
+    /** A rule that saves inputs and/or the result as the masks say. */
+    public static Formula saving(String name, int[] inputSavedFor, int resultSavedFor, Rule rule) {
+        return new Formula(name, rule, inputSavedFor, resultSavedFor);
+    }
+}

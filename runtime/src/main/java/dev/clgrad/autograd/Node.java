@@ -1,0 +1,106 @@
+package dev.clgrad.autograd;
+
+import dev.clgrad.Tensor;
+
+/**
+ * The node of one differentiable function call: a {@link Formula} plus what that call saved.
+ * Internal: created by the runtime's op recording.
+ */
+public final class Node extends GradFn implements Formula.Context {
+    private final Formula formula;
+    private final InputMeta[] inputs;
+    private final SavedTensor[] saved;
+    private SavedTensor result;
+    private final double[] args;
+
+    /**
+     * A node for one call of {@code formula}.
+     *
+     * @param next one edge per input
+     * @param inputs metadata of each input
+     * @param saved saved inputs (entries null where not saved)
+     * @param args scalar arguments of the call
+     */
+    public Node(Formula formula, Edge[] next, InputMeta[] inputs, SavedTensor[] saved, double[] args) {
+        super(next);
+        this.formula = formula;
+        this.inputs = inputs;
+        this.saved = saved;
+        this.args = args;
+    }
+
+    /** Saves the output of the call (for rules such as exp's that reuse it). */
+    public void saveResult(Tensor output) {
+        this.result = new SavedTensor(output);
+    }
+
+    /** The formula this node applies. */
+    public Formula formula() {
+        return formula;
+    }
+
+    @Override
+    public String name() {
+        return formula.name();
+    }
+
+    @Override
+    Tensor[] apply(Tensor gradOutput) {
+        return formula.rule().backward(this, gradOutput);
+    }
+
+    @Override
+    public long[] inputShape(int i) {
+        return inputs[i] == null ? null : inputs[i].shape();
+    }
+
+    @Override
+    InputMeta meta(int i) {
+        return inputs[i];
+    }
+
+    @Override
+    void release() {
+        for (SavedTensor s : saved) {
+            if (s != null) {
+                s.release();
+            }
+        }
+        if (result != null) {
+            result.release();
+        }
+    }
+
+    @Override
+    public Tensor input(int i) {
+        SavedTensor s = i < saved.length ? saved[i] : null;
+        if (s == null) {
+            throw new IllegalStateException(name() + " did not save input " + i + " (a backward rule reads an "
+                    + "input its Formula's save masks do not keep)");
+        }
+        return s.unpack(this);
+    }
+
+    @Override
+    public Tensor result() {
+        if (result == null) {
+            throw new IllegalStateException(name() + " did not save its result");
+        }
+        return result.unpack(this);
+    }
+
+    @Override
+    public double arg(int i) {
+        return args[i];
+    }
+
+    @Override
+    public int argCount() {
+        return args.length;
+    }
+
+    @Override
+    public boolean needsGrad(int i) {
+        return next[i].isValid();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.clgrad.spi;
+
+import dev.clgrad.DType;
+
+/**
+ * The device interface: the primitives every backend implements, and nothing else.
+ *
+ * <p>Each primitive is described entirely by its arguments (an op code, views and plain
+ * values), so a decorator can record, fuse or forward calls. Shapes, broadcasting, dtype
+ * promotion and autograd are resolved by the runtime before a call arrives: every view of
+ * one call has the dtype and shape the method documents, and output views never overlap
+ * their inputs unless the runtime passes the very same view (in-place ops). Backends pick
+ * their own fast paths (contiguous, same layout, row reductions) from the layouts.
+ *
+ * <p>Calls may be asynchronous: a backend may return before the work finishes, as long as
+ * work on one backend runs in call order and {@link #read} returns finished values. Several
+ * Java threads may call one backend at once.
+ */
+public interface Backend {
+
+    /** What this device is. */
+    DeviceInfo info();
+
+    /** A new buffer of {@code capacity} elements whose contents are unspecified. */
+    Buffer allocate(DType dtype, long capacity);
+
+    /** Returns a buffer to the backend; called exactly once per buffer. */
+    void release(Buffer buffer);
+
+    /** Copies {@code src} into elements {@code [0, src.length)} of a FLOAT32 buffer. */
+    void write(Buffer dst, float[] src);
+
+    /** Copies {@code src} into elements {@code [0, src.length)} of a FLOAT64 buffer. */
+    void write(Buffer dst, double[] src);
+
+    /** Copies {@code dst.length} elements from {@code offset} of a FLOAT32 buffer to the host. */
+    void read(Buffer src, long offset, float[] dst);
+
+    /** Copies {@code dst.length} elements from {@code offset} of a FLOAT64 buffer to the host. */
+    void read(Buffer src, long offset, double[] dst);
+
+    /** Waits until all work queued on this backend has finished. */
+    void synchronize();
+
+    /**
+     * {@code out[i] = op(inputs[0][i], ...)} for every index {@code i} of {@code out}'s shape.
+     * Inputs have {@code out}'s shape and dtype; {@code inputs.length == op.arity()}.
+     *
+     * @param scalar the {@code s} of scalar ops, ignored by the others
+     */
+    void elementwise(ElementwiseOp op, double scalar, View out, View... inputs);
+
+    /**
+     * Reduces {@code in} over every axis where {@code out} has size 1 and {@code in} does not.
+     * {@code out} has {@code in}'s rank and dtype; its other sizes equal {@code in}'s.
+     * Results must be deterministic: the same inputs give bit-identical outputs on every run.
+     */
+    void reduce(ReduceOp op, View in, View out);
+
+    /**
+     * Batched matrix product {@code out[b] = a[b] @ b[b]} for {@code a: [B, M, K]},
+     * {@code b: [B, K, N]}, {@code out: [B, M, N]}, one dtype. A batch stride of 0
+     * broadcasts a matrix over the batch.
+     */
+    void matmul(View a, View b, View out);
+
+    /** Copies {@code src} into {@code dst} element by element: same shape, dtypes may differ. */
+    void copy(View src, View dst);
+
+    /** Sets every element of {@code dst} to {@code value} (rounded to its dtype). */
+    void fill(View dst, double value);
+
+    /**
+     * Fills {@code dst} with draws from the Philox4x32-10 stream keyed by {@code seed},
+     * starting at counter {@code offset}, exactly as {@link Philox} specifies: element
+     * {@code i} is the {@code i}-th element of {@code dst} in row-major order.
+     */
+    void random(RandomOp op, long seed, long offset, View dst);
+
+    /** Device memory accounting. */
+    MemoryStats memoryStats();
+
+    /**
+     * True when buffers are ordinary Java heap objects that the garbage collector reclaims by
+     * itself; the runtime then skips its {@link java.lang.ref.Cleaner} safety net for them.
+     */
+    default boolean heapManaged() {
+        return false;
+    }
+}

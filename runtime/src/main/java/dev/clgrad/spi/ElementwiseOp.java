@@ -1,0 +1,56 @@
+package dev.clgrad.spi;
+
+/**
+ * Elementwise primitives. Every input of an elementwise call has the output's shape (the
+ * runtime expands broadcast inputs with zero strides) and the output's dtype; comparison ops
+ * yield 1 or 0 in that dtype. Ops marked "scalar" use the {@code scalar} argument of
+ * {@link Backend#elementwise}, written {@code s} below.
+ */
+public enum ElementwiseOp {
+    // unary: out = f(x)
+    /** {@code -x}. */ NEG(1),
+    /** {@code e^x}. */ EXP(1),
+    /** {@code ln x}. */ LOG(1),
+    /** {@code sqrt(x)}. */ SQRT(1),
+    /** {@code |x|}. */ ABS(1),
+    /** {@code sin x}. */ SIN(1),
+    /** {@code cos x}. */ COS(1),
+    /** {@code tanh x}. */ TANH(1),
+    /** {@code 1 / (1 + e^-x)}. */ SIGMOID(1),
+    /** {@code max(x, 0)}; NaN stays NaN. */ RELU(1),
+    /** {@code -1, 0 or 1} by the sign of x; NaN stays NaN. */ SIGN(1),
+    // unary with a scalar s
+    /** {@code x + s}. */ ADD_SCALAR(1),
+    /** {@code x * s}. */ MUL_SCALAR(1),
+    /** {@code s - x}. */ RSUB_SCALAR(1),
+    /** {@code x / s}. */ DIV_SCALAR(1),
+    /** {@code s / x}. */ RDIV_SCALAR(1),
+    /** {@code x ^ s}. */ POW_SCALAR(1),
+    /** {@code s ^ x}. */ RPOW_SCALAR(1),
+    /** {@code x > s}. */ GT_SCALAR(1),
+    /** {@code x == s}. */ EQ_SCALAR(1),
+    // binary: out = f(a, b)
+    /** {@code a + b}. */ ADD(2),
+    /** {@code a - b}. */ SUB(2),
+    /** {@code a * b}. */ MUL(2),
+    /** {@code a / b}. */ DIV(2),
+    /** {@code a ^ b}. */ POW(2),
+    /** {@code max(a, b)}, NaN if either is NaN. */ MAXIMUM(2),
+    /** {@code min(a, b)}, NaN if either is NaN. */ MINIMUM(2),
+    /** {@code a == b}. */ EQ(2),
+    /** {@code a > b}. */ GT(2),
+    /** {@code a >= b}. */ GE(2),
+    // ternary
+    /** {@code c != 0 ? a : b} for inputs {@code (c, a, b)}. */ WHERE(3);
+
+    private final int arity;
+
+    ElementwiseOp(int arity) {
+        this.arity = arity;
+    }
+
+    /** Number of tensor inputs. */
+    public int arity() {
+        return arity;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.clgrad.spi;
+
+import java.util.Arrays;
+
+/**
+ * Where the elements of a strided view live in a buffer: element {@code (i0, i1, ...)} is at
+ * {@code offset + i0 * strides[0] + i1 * strides[1] + ...} (in elements, not bytes).
+ *
+ * <p>A stride of 0 repeats one element along its dimension (broadcasting). The arrays are
+ * owned by the layout once passed in: callers must not mutate them afterwards, and must not
+ * mutate what {@link #shape()} and {@link #strides()} return. They are not copied because
+ * layouts are created on every op.
+ */
+public record Layout(long[] shape, long[] strides, long offset) {
+
+    /** The row-major contiguous layout of {@code shape}, starting at element 0. */
+    public static Layout contiguous(long... shape) {
+        return new Layout(shape, contiguousStrides(shape), 0);
+    }
+
+    /** Row-major strides for {@code shape}. */
+    public static long[] contiguousStrides(long[] shape) {
+        long[] strides = new long[shape.length];
+        long s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = s;
+            s *= Math.max(shape[d], 1);
+        }
+        return strides;
+    }
+
+    /** Number of dimensions. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** Number of elements (1 for a 0-dim layout, 0 when any size is 0). */
+    public long numel() {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+
+    /** True when the elements are packed in row-major order (sizes of 1 may have any stride). */
+    public boolean isContiguous() {
+        if (numel() == 0) {
+            return true;
+        }
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /** One past the largest element index this layout touches (its {@code offset} when empty). */
+    public long extent() {
+        if (numel() == 0) {
+            return offset;
+        }
+        long last = offset;
+        for (int d = 0; d < shape.length; d++) {
+            last += (shape[d] - 1) * strides[d];
+        }
+        return last + 1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Layout l && offset == l.offset
+                && Arrays.equals(shape, l.shape) && Arrays.equals(strides, l.strides);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(shape) + Arrays.hashCode(strides)) + Long.hashCode(offset);
+    }
+
+    @Override
+    public String toString() {
+        return "Layout(shape=" + Arrays.toString(shape) + ", strides=" + Arrays.toString(strides)
+                + ", offset=" + offset + ")";
+    }
+}
