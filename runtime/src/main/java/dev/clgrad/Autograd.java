@@ -77,7 +77,7 @@ public final class Autograd {
             Tensor out = outputs.get(i);
             out.checkOpen("grad");
             rootGrads[i] = rootGradient("grad", out, gradOutputs == null ? null : gradOutputs.get(i), i);
-            roots[i] = out.gradientEdge();
+            roots[i] = AutogradMeta.gradientEdge(out);
         }
         Edge[] captures = new Edge[inputs.size()];
         for (int i = 0; i < captures.length; i++) {
@@ -86,7 +86,7 @@ public final class Autograd {
                 throw new AutogradException("grad: one of the differentiated Tensors (input " + i + ") does not "
                         + "require grad; call requiresGrad_() on it before the forward pass");
             }
-            captures[i] = in.gradientEdge();
+            captures[i] = AutogradMeta.gradientEdge(in);
         }
         Tensor[] result = Engine.run(roots, rootGrads, retainGraph || createGraph, createGraph, captures);
         for (int i = 0; i < result.length; i++) {
@@ -99,6 +99,14 @@ public final class Autograd {
             }
         }
         return Arrays.asList(result);
+    }
+
+    /** {@code output.backward(gradient, retainGraph, createGraph)}. */
+    static void backward(Tensor output, Tensor gradient, boolean retainGraph, boolean createGraph) {
+        output.checkOpen("backward");
+        Tensor g = rootGradient("backward", output, gradient, 0);
+        Engine.run(new Edge[] {AutogradMeta.gradientEdge(output)}, new Tensor[] {g}, retainGraph || createGraph,
+                createGraph, null);
     }
 
     /** The validated gradient that starts backward from {@code output}. */

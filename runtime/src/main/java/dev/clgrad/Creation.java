@@ -1,5 +1,7 @@
 package dev.clgrad;
 
+import dev.clgrad.spi.Backend;
+import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.RandomOp;
 
 /** Tensor factories: from host data, constants, ranges and random draws. */
@@ -7,9 +9,27 @@ final class Creation {
     private Creation() {
     }
 
+    /** A new contiguous tensor with its own storage and unspecified contents. */
+    static Tensor empty(Device device, DType dtype, long[] shape) {
+        return emptyStrided(device, dtype, shape, Layout.contiguousStrides(shape));
+    }
+
+    /** A new tensor laid out with {@code strides}, with its own storage and unspecified contents. */
+    static Tensor emptyStrided(Device device, DType dtype, long[] shape, long[] strides) {
+        if (dtype == DType.FLOAT64 && !device.info().supportsFloat64()) {
+            throw new UnsupportedOperationException("device " + device + " (" + device.info().name()
+                    + ") does not support float64; use float32 tensors or another device");
+        }
+        Layout layout = new Layout(shape, strides, 0);
+        long capacity = layout.numel() == 0 ? 0 : layout.extent();
+        Backend backend = device.backend();
+        return new Tensor(device, dtype, layout, new Storage(backend, backend.allocate(dtype, capacity)),
+                new VersionCounter(), null);
+    }
+
     static Tensor fromFloats(float[] data, long[] shape, Device device) {
         long[] s = shapeFor("Tensor.of", data.length, shape);
-        Tensor t = Tensor.empty(device, DType.FLOAT32, s);
+        Tensor t = Creation.empty(device, DType.FLOAT32, s);
         if (data.length > 0) {
             device.backend().write(t.buffer(), data);
         }
@@ -18,7 +38,7 @@ final class Creation {
 
     static Tensor fromDoubles(double[] data, DType dtype, long[] shape, Device device) {
         long[] s = shapeFor("Tensor.of", data.length, shape);
-        Tensor t = Tensor.empty(device, dtype, s);
+        Tensor t = Creation.empty(device, dtype, s);
         if (data.length == 0) {
             return t;
         }
@@ -62,7 +82,7 @@ final class Creation {
 
     static Tensor full(double value, DType dtype, long[] shape, Device device) {
         checkShape("full", shape);
-        Tensor t = Tensor.empty(device, dtype, shape.clone());
+        Tensor t = Creation.empty(device, dtype, shape.clone());
         if (t.numel() > 0) {
             device.backend().fill(t.view(), value);
         }
@@ -93,7 +113,7 @@ final class Creation {
 
     static Tensor random(RandomOp op, DType dtype, long[] shape, Device device) {
         checkShape(op == RandomOp.UNIFORM ? "rand" : "randn", shape);
-        Tensor t = Tensor.empty(device, dtype, shape.clone());
+        Tensor t = Creation.empty(device, dtype, shape.clone());
         long[] at = Generator.reserve(op, dtype, t.numel());
         if (t.numel() > 0) {
             device.backend().random(op, at[0], at[1], t.view());

@@ -118,7 +118,7 @@ final class InPlace {
         if (src.buffer() != self.buffer() || src.layout().equals(self.layout())) {
             return src;
         }
-        Tensor copy = Tensor.empty(src.device(), src.dtype(), src.shape());
+        Tensor copy = Creation.empty(src.device(), src.dtype(), src.shape());
         src.backend().copy(src.view(), copy.view());
         return copy;
     }
@@ -138,17 +138,17 @@ final class InPlace {
         System.arraycopy(others, 0, inputs, 1, others.length);
         boolean record = Recorder.needed(inputs);
         Node fn = record ? Recorder.node(formula, inputs, args) : null;
-        Edge baseEdge = record && self.viewBase() != null ? self.viewBase().gradientEdge() : null;
+        Edge baseEdge = record && self.viewBase() != null ? AutogradMeta.gradientEdge(self.viewBase()) : null;
         kernel.run();
         self.bumpVersion();
         if (record) {
             Tensor base = self.viewBase();
             if (base == null) {
-                self.setGradFn(fn);
+                AutogradMeta.setGradFn(self, fn);
             } else {
-                base.setGradFn(new CopySlices(baseEdge, Recorder.meta(base), base.layout().strides(), self.shape(),
-                        self.layout().strides(), self.layout().offset() - base.layout().offset(), fn));
-                self.regenerateViewGradFn();
+                AutogradMeta.setGradFn(base, new CopySlices(baseEdge, Recorder.meta(base), base.layout().strides(),
+                        self.shape(), self.layout().strides(), self.layout().offset() - base.layout().offset(), fn));
+                AutogradMeta.regenerateViewGradFn(self);
             }
         }
         return self;

@@ -127,7 +127,7 @@ final class Linalg {
      */
     private static Tensor product(Tensor a, Layout a3, Tensor b, Layout b3, long[] shape) {
         long[] s3 = {a3.shape()[0], a3.shape()[1], b3.shape()[2]};
-        Tensor out = Tensor.empty(a.device(), a.dtype(), shape);
+        Tensor out = Creation.empty(a.device(), a.dtype(), shape);
         if (out.numel() > 0) {
             if (a3.shape()[2] == 0) {
                 out.backend().fill(out.view(), 0);

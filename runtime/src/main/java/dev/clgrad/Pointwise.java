@@ -17,7 +17,7 @@ final class Pointwise {
     /** {@code op(x)} recorded with {@code formula} (null: not differentiable). */
     static Tensor unary(String name, Tensor x, ElementwiseOp op, Formula formula) {
         x.checkOpen(name);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), x.shape());
+        Tensor out = Creation.empty(x.device(), x.dtype(), x.shape());
         if (out.numel() > 0) {
             x.backend().elementwise(op, 0, out.view(), x.view());
         }
@@ -30,7 +30,7 @@ final class Pointwise {
      */
     static Tensor scalar(String name, Tensor x, double s, ElementwiseOp op, Formula formula, boolean wrapped) {
         x.checkOpen(name);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), x.shape());
+        Tensor out = Creation.empty(x.device(), x.dtype(), x.shape());
         if (out.numel() > 0) {
             x.backend().elementwise(op, s, out.view(), x.view());
         }
@@ -41,6 +41,12 @@ final class Pointwise {
         return Recorder.record(out, formula, inputs, s);
     }
 
+    /** {@code base ^ x}, recorded as PyTorch does with the wrapped scalar as input 0. */
+    static Tensor rpow(Tensor x, double base) {
+        Tensor out = scalar("pow", x, base, ElementwiseOp.RPOW_SCALAR, null, false);
+        return Recorder.record(out, Derivatives.RPOW_SCALAR, new Tensor[] {null, x}, base);
+    }
+
     /** {@code op(a, b)} with broadcasting and dtype promotion. */
     static Tensor binary(String name, Tensor a, Tensor b, ElementwiseOp op, Formula formula) {
         a.checkOpen(name);
@@ -48,7 +54,7 @@ final class Pointwise {
         Tensor.checkSameDevice(name, a, b);
         DType dtype = DType.promote(a.dtype(), b.dtype());
         long[] shape = Shapes.broadcast(name, a.shape(), b.shape());
-        Tensor out = Tensor.empty(a.device(), dtype, shape);
+        Tensor out = Creation.empty(a.device(), dtype, shape);
         if (out.numel() > 0) {
             try (Tensor ca = castIfNeeded(a, dtype); Tensor cb = castIfNeeded(b, dtype)) {
                 a.backend().elementwise(op, 0, out.view(), broadcastView(ca == null ? a : ca, shape),
@@ -68,7 +74,7 @@ final class Pointwise {
         Tensor.checkSameDevice(name, a, b);
         DType dtype = DType.promote(a.dtype(), b.dtype());
         long[] shape = Shapes.broadcast(name, Shapes.broadcast(name, cond.shape(), a.shape()), b.shape());
-        Tensor out = Tensor.empty(a.device(), dtype, shape);
+        Tensor out = Creation.empty(a.device(), dtype, shape);
         if (out.numel() > 0) {
             try (Tensor cc = castIfNeeded(cond, dtype); Tensor ca = castIfNeeded(a, dtype);
                  Tensor cb = castIfNeeded(b, dtype)) {
@@ -85,7 +91,7 @@ final class Pointwise {
         if (t.dtype() == dtype) {
             return null;
         }
-        Tensor out = Tensor.empty(t.device(), dtype, t.shape());
+        Tensor out = Creation.empty(t.device(), dtype, t.shape());
         if (out.numel() > 0) {
             t.backend().copy(t.view(), out.view());
         }

@@ -31,7 +31,7 @@ final class Recorder {
             return out;
         }
         Node node = node(formula, inputs, args);
-        out.setGradFn(node);
+        AutogradMeta.setGradFn(out, node);
         if ((formula.resultSavedFor() & requiresMask(inputs)) != 0) {
             node.saveResult(out);
         }
@@ -55,7 +55,7 @@ final class Recorder {
         int[] savedFor = formula.inputSavedFor();
         for (int i = 0; i < inputs.length; i++) {
             Tensor t = inputs[i];
-            edges[i] = t != null && (mask & (1 << i)) != 0 ? t.gradientEdge() : Edge.NONE;
+            edges[i] = t != null && (mask & (1 << i)) != 0 ? AutogradMeta.gradientEdge(t) : Edge.NONE;
             metas[i] = t == null ? null : meta(t);
             if (t != null && i < savedFor.length && (savedFor[i] & mask) != 0) {
                 saved[i] = new SavedTensor(t);

@@ -54,7 +54,7 @@ final class Reductions {
     static Tensor norm(Tensor x) {
         x.checkOpen("norm");
         Tensor out;
-        try (Tensor squares = Tensor.empty(x.device(), x.dtype(), x.shape())) {
+        try (Tensor squares = Creation.empty(x.device(), x.dtype(), x.shape())) {
             if (x.numel() > 0) {
                 x.backend().elementwise(ElementwiseOp.MUL, 0, squares.view(), x.view(), x.view());
             }
@@ -77,7 +77,7 @@ final class Reductions {
 
     private static Tensor reduceAll(String op, Tensor x, ReduceOp reduce) {
         x.checkOpen(op);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), new long[0]);
+        Tensor out = Creation.empty(x.device(), x.dtype(), new long[0]);
         long[] ones = new long[x.dim()];
         Arrays.fill(ones, 1);
         x.backend().reduce(reduce, x.view(), new View(out.buffer(), Layout.contiguous(ones)));
@@ -93,7 +93,7 @@ final class Reductions {
             }
         }
         long[] outShape = keepDim ? kept : dropDims(x.shape(), dims);
-        Tensor out = Tensor.empty(x.device(), x.dtype(), outShape);
+        Tensor out = Creation.empty(x.device(), x.dtype(), outShape);
         x.backend().reduce(reduce, x.view(), new View(out.buffer(), Layout.contiguous(kept)));
         return out;
     }

@@ -1,14 +1,9 @@
 package dev.clgrad;
 
-import dev.clgrad.autograd.AccumulateGrad;
 import dev.clgrad.autograd.AutogradException;
 import dev.clgrad.autograd.Derivatives;
-import dev.clgrad.autograd.Engine;
 import dev.clgrad.autograd.GradFn;
-import dev.clgrad.autograd.GradFn.Edge;
 import dev.clgrad.autograd.GradMode;
-import dev.clgrad.autograd.Node;
-import dev.clgrad.format.TensorFormatter;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.ElementwiseOp;
@@ -16,9 +11,7 @@ import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.RandomOp;
 import dev.clgrad.spi.View;
 
-import java.lang.ref.Cleaner;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An n-dimensional array of floats on a device, with PyTorch's autograd.
@@ -35,9 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * A tensor is not thread-safe; distinct tensors may be used from distinct threads.
  */
 public final class Tensor implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
-    private static final AtomicLong GC_RECLAIMED = new AtomicLong();
-
     private final Device device;
     private final DType dtype;
     private final Layout layout;
@@ -45,18 +35,14 @@ public final class Tensor implements AutoCloseable {
     private final VersionCounter version;
     /** The base this is a differentiable view of (never itself a view), or null. */
     private final Tensor viewBase;
-    private final StorageReference reference;
-    private final Cleaner.Cleanable cleanable;
+    private final TensorResource resource;
 
-    private boolean leafRequiresGrad;
     private boolean noGradView;
-    private GradFn gradFn;
-    private int gradFnVersion;
-    private Tensor grad;
-    private AccumulateGrad accumulator;
+    /** Autograd state; null until the tensor takes part in autograd. */
+    AutogradMeta meta;
     TensorScope scope;
 
-    private Tensor(Device device, DType dtype, Layout layout, Storage storage, VersionCounter version,
+    Tensor(Device device, DType dtype, Layout layout, Storage storage, VersionCounter version,
                    Tensor viewBase) {
         this.device = device;
         this.dtype = dtype;
@@ -64,49 +50,11 @@ public final class Tensor implements AutoCloseable {
         this.storage = storage;
         this.version = version;
         this.viewBase = viewBase;
-        this.reference = new StorageReference(storage);
-        this.cleanable = storage.backend.heapManaged() ? null : CLEANER.register(this, reference);
+        this.resource = TensorResource.register(this, storage);
         TensorScope.track(this);
     }
 
-    /** Holds one reference to a storage; run at most once, by close() or by the cleaner. */
-    private static final class StorageReference implements Runnable {
-        private Storage storage;
-        private boolean closedExplicitly;
-
-        StorageReference(Storage storage) {
-            this.storage = storage;
-        }
-
-        @Override
-        public synchronized void run() {
-            if (storage != null) {
-                if (!closedExplicitly) {
-                    GC_RECLAIMED.incrementAndGet();
-                }
-                storage.release();
-                storage = null;
-            }
-        }
-
-        synchronized boolean isReleased() {
-            return storage == null;
-        }
-    }
-
     // ---- internal construction ---------------------------------------------------------
-
-    /** A new contiguous tensor with its own storage and unspecified contents. */
-    static Tensor empty(Device device, DType dtype, long[] shape) {
-        if (dtype == DType.FLOAT64 && !device.info().supportsFloat64()) {
-            throw new UnsupportedOperationException("device " + device + " (" + device.info().name()
-                    + ") does not support float64; use float32 tensors or another device");
-        }
-        Backend backend = device.backend();
-        Buffer buffer = backend.allocate(dtype, Shapes.numel(shape));
-        return new Tensor(device, dtype, Layout.contiguous(shape), new Storage(backend, buffer),
-                new VersionCounter(), null);
-    }
 
     /** A differentiable view of this tensor's storage with {@code layout}. */
     Tensor aliasWithLayout(Layout layout) {
@@ -147,7 +95,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     void checkOpen(String op) {
-        if (reference.isReleased()) {
+        if (resource.isReleased()) {
             throw new IllegalStateException(op + ": this tensor was closed (shape " + Shapes.str(layout.shape())
                     + ", " + dtype.pyName() + ", " + device + "); it can no longer be used");
         }
@@ -160,43 +108,15 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    void setGradFn(GradFn fn) {
-        if (noGradView && fn != null) {
-            throw new AutogradException("A view was created in no_grad mode and is being modified inplace with grad "
-                    + "mode enabled. This use is ambiguous and therefore forbidden: create the view and modify it "
-                    + "both inside Autograd.noGrad() (not tracked) or both outside it (tracked).");
+    AutogradMeta meta() {
+        if (meta == null) {
+            meta = new AutogradMeta();
         }
-        GradFn old = gradFn;
-        gradFn = fn;
-        gradFnVersion = version.get();
-        if (old != null && old.retainedOutputIs(this)) {
-            fn.retainGradOf(this);
-        }
+        return meta;
     }
 
-    /** The edge gradients of this tensor flow along. */
-    Edge gradientEdge() {
-        GradFn fn = gradFn();
-        if (fn != null) {
-            return new Edge(fn, 0);
-        }
-        return leafRequiresGrad ? new Edge(accumulator(), 0) : Edge.NONE;
-    }
-
-    private AccumulateGrad accumulator() {
-        if (accumulator == null) {
-            accumulator = new AccumulateGrad(this);
-        }
-        return accumulator;
-    }
-
-    /** Gives a view whose base has new history an {@code AsStridedBackward0} from the base's history. */
-    void regenerateViewGradFn() {
-        Tensor base = viewBase;
-        Node node = Recorder.node(Derivatives.AS_STRIDED, new Tensor[] {base},
-                Views.asStridedArgs(layout, base.layout));
-        gradFn = node;
-        gradFnVersion = version.get();
+    boolean isNoGradView() {
+        return noGradView;
     }
 
     // ---- creation ----------------------------------------------------------------------
@@ -308,9 +228,7 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor newEmptyStrided(long[] shape, long[] strides) {
         checkOpen("newEmptyStrided");
-        Layout wanted = new Layout(shape.clone(), strides.clone(), 0);
-        Buffer buffer = backend().allocate(dtype, wanted.numel() == 0 ? 0 : wanted.extent());
-        return new Tensor(device, dtype, wanted, new Storage(backend(), buffer), new VersionCounter(), null);
+        return Creation.emptyStrided(device, dtype, shape.clone(), strides.clone());
     }
 
     // ---- properties --------------------------------------------------------------------
@@ -367,7 +285,9 @@ public final class Tensor implements AutoCloseable {
 
     /** Whether gradients are computed for this tensor. */
     public boolean requiresGrad() {
-        return leafRequiresGrad || gradFn != null || (viewBase() != null && viewBase.requiresGrad());
+        AutogradMeta m = meta;
+        return (m != null && (m.leafRequiresGrad || m.gradFn != null))
+                || (viewBase() != null && viewBase.requiresGrad());
     }
 
     /** True unless this tensor was computed by a recorded op ({@code grad_fn is None}). */
@@ -377,7 +297,7 @@ public final class Tensor implements AutoCloseable {
 
     /** The accumulated gradient, or null when none has been computed. */
     public Tensor grad() {
-        return grad;
+        return meta == null ? null : meta.grad;
     }
 
     /**
@@ -394,16 +314,12 @@ public final class Tensor implements AutoCloseable {
         if (g != null) {
             TensorScope.adopt(g, this);
         }
-        grad = g;
+        meta().grad = g;
     }
 
     /** The node that computed this tensor, or null for a leaf. */
     public GradFn gradFn() {
-        if (viewBase() != null && viewBase.requiresGrad()
-                && (gradFn == null || gradFnVersion != version.get())) {
-            regenerateViewGradFn();
-        }
-        return gradFn;
+        return AutogradMeta.gradFn(this);
     }
 
     /** How many in-place modifications this tensor's storage has seen (shared with its views). */
@@ -480,9 +396,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code base ^ this} ({@code torch.pow(base, this)}). */
     public Tensor rpow(double base) {
-        checkOpen("pow");
-        Tensor out = Pointwise.scalar("pow", this, base, ElementwiseOp.RPOW_SCALAR, null, false);
-        return Recorder.record(out, Derivatives.RPOW_SCALAR, new Tensor[] {null, this}, base);
+        return Pointwise.rpow(this, base);
     }
 
     /** {@code -this}. */
@@ -751,7 +665,9 @@ public final class Tensor implements AutoCloseable {
             }
             return this;
         }
-        leafRequiresGrad = requiresGrad;
+        if (requiresGrad || meta != null) {
+            meta().leafRequiresGrad = requiresGrad;
+        }
         return this;
     }
 
@@ -782,9 +698,7 @@ public final class Tensor implements AutoCloseable {
      * themselves recorded, for higher-order derivatives.
      */
     public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
-        checkOpen("backward");
-        Tensor g = Autograd.rootGradient("backward", this, gradient, 0);
-        Engine.run(new Edge[] {gradientEdge()}, new Tensor[] {g}, retainGraph || createGraph, createGraph, null);
+        Autograd.backward(this, gradient, retainGraph, createGraph);
     }
 
     /** A tensor sharing storage and version counter, without history and not requiring grad. */
@@ -833,101 +747,31 @@ public final class Tensor implements AutoCloseable {
         if (target == device) {
             return this;
         }
-        Tensor out;
-        if (dtype == DType.FLOAT64) {
-            out = Creation.fromDoubles(toDoubleArray(), dtype, shapeOrScalar(), target);
-        } else {
-            out = Creation.fromFloats(toFloatArray(), shapeOrScalar(), target);
-        }
+        Tensor out = HostAccess.copyTo(this, target);
         return Recorder.record(out, Derivatives.TO_COPY, this);
-    }
-
-    private long[] shapeOrScalar() {
-        return layout.dim() == 0 ? new long[0] : layout.shape().clone();
     }
 
     // ---- host access -------------------------------------------------------------------
 
     /** The elements in row-major order as floats. */
     public float[] toFloatArray() {
-        checkOpen("toFloatArray");
-        int n = hostLength("toFloatArray");
-        if (dtype != DType.FLOAT32) {
-            double[] d = toDoubleArray();
-            float[] f = new float[n];
-            for (int i = 0; i < n; i++) {
-                f[i] = (float) d[i];
-            }
-            return f;
-        }
-        float[] out = new float[n];
-        if (n > 0) {
-            try (Tensor c = dense()) {
-                backend().read(c.buffer(), c.layout.offset(), out);
-            }
-        }
-        return out;
+        return HostAccess.toFloats(this);
     }
 
     /** The elements in row-major order as doubles. */
     public double[] toDoubleArray() {
-        checkOpen("toDoubleArray");
-        int n = hostLength("toDoubleArray");
-        double[] out = new double[n];
-        if (n == 0) {
-            return out;
-        }
-        if (dtype == DType.FLOAT64) {
-            try (Tensor c = dense()) {
-                backend().read(c.buffer(), c.layout.offset(), out);
-            }
-            return out;
-        }
-        float[] f = toFloatArray();
-        for (int i = 0; i < n; i++) {
-            out[i] = f[i];
-        }
-        return out;
+        return HostAccess.toDoubles(this);
     }
 
     /** The value of a one-element tensor. */
     public double item() {
-        checkOpen("item");
-        if (numel() != 1) {
-            throw new IllegalStateException("item(): a Tensor with " + numel() + " elements cannot be converted to "
-                    + "Scalar (shape " + Shapes.str(layout.shape()) + "); select one element first");
-        }
-        return toDoubleArray()[0];
-    }
-
-    private int hostLength(String op) {
-        long n = numel();
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException(op + ": " + n + " elements do not fit in one Java array");
-        }
-        return (int) n;
-    }
-
-    /** A contiguous alias of this tensor's elements (a private copy when not contiguous). */
-    private Tensor dense() {
-        if (layout.isContiguous()) {
-            return shareStorage(layout, false);
-        }
-        Tensor c = empty(device, dtype, layout.shape());
-        backend().copy(view(), c.view());
-        return c;
+        return HostAccess.item(this);
     }
 
     /** What PyTorch's {@code str(tensor)} prints, with clgrad's dtype and device suffixes. */
     @Override
     public String toString() {
-        if (reference.isReleased()) {
-            return "tensor(<closed>, shape=" + Shapes.str(layout.shape()) + ")";
-        }
-        GradFn fn = gradFn();
-        String autograd = fn != null ? "grad_fn=" + fn : requiresGrad() ? "requires_grad=True" : null;
-        return TensorFormatter.format(toDoubleArray(), layout.shape(), dtype, device.isCpu() ? null : device.name(),
-                autograd);
+        return HostAccess.str(this);
     }
 
     // ---- memory ------------------------------------------------------------------------
@@ -935,14 +779,7 @@ public final class Tensor implements AutoCloseable {
     /** Releases this tensor's reference to its storage now; idempotent. Later use is an error. */
     @Override
     public void close() {
-        synchronized (reference) {
-            reference.closedExplicitly = true;
-        }
-        if (cleanable != null) {
-            cleanable.clean();
-        } else {
-            reference.run();
-        }
+        resource.close();
         if (scope != null) {
             scope.untrack(this);
         }
@@ -950,7 +787,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Whether {@link #close()} was called (or a scope closed this tensor). */
     public boolean isClosed() {
-        return reference.isReleased();
+        return resource.isReleased();
     }
 
     /**
@@ -958,6 +795,6 @@ public final class Tensor implements AutoCloseable {
      * nor scoped (device memory only; heap-backed CPU tensors are not counted).
      */
     public static long gcReclaimedCount() {
-        return GC_RECLAIMED.get();
+        return TensorResource.GC_RECLAIMED.get();
     }
 }

@@ -44,7 +44,7 @@ final class Views {
     /** A contiguous copy with its own storage ({@code CloneBackward0}). */
     static Tensor clone(Tensor x) {
         x.checkOpen("clone");
-        Tensor out = Tensor.empty(x.device(), x.dtype(), x.shape());
+        Tensor out = Creation.empty(x.device(), x.dtype(), x.shape());
         if (out.numel() > 0) {
             x.backend().copy(x.view(), out.view());
         }

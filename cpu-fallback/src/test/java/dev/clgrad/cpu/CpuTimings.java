@@ -1,0 +1,146 @@
+package dev.clgrad.cpu;
+
+import dev.clgrad.DType;
+import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.ReduceOp;
+import dev.clgrad.spi.View;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Timing probes behind the numbers quoted in {@link CpuParallel} and the module's notes; not a
+ * test. Run after {@code mvn -pl cpu-fallback test-compile}:
+ * <pre>java -cp target/classes:target/test-classes:$RUNTIME_JAR dev.clgrad.cpu.CpuTimings [threshold|matmul|big|small]</pre>
+ * Every figure is the median of several timed repetitions after a warm-up.
+ */
+public final class CpuTimings {
+    private CpuTimings() {
+    }
+
+    /** Runs the probes named on the command line (all when none). */
+    public static void main(String[] args) {
+        List<String> which = args.length == 0 ? List.of("small", "threshold", "big", "matmul") : List.of(args);
+        for (String w : which) {
+            switch (w) {
+                case "small" -> small();
+                case "threshold" -> threshold();
+                case "big" -> big();
+                case "matmul" -> matmul(args.length > 1 ? Integer.parseInt(args[1]) : 1024);
+                default -> throw new IllegalArgumentException("unknown probe " + w);
+            }
+        }
+    }
+
+    private interface Body {
+        void run();
+    }
+
+    /** Median nanoseconds of one {@code body} call, timing {@code reps} calls {@code rounds} times. */
+    private static double median(Body body, int reps, int rounds) {
+        double[] t = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                body.run();
+            }
+            t[r] = (System.nanoTime() - start) / (double) reps;
+        }
+        Arrays.sort(t);
+        return t[rounds / 2];
+    }
+
+    private static View vec(CpuBackend be, int n) {
+        Buffer b = be.allocate(DType.FLOAT32, n);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) Math.sin(i);
+        }
+        be.write(b, x);
+        return new View(b, Layout.contiguous(n));
+    }
+
+    /** Per-call cost of primitives on 4 elements: the runtime's small-graph budget. */
+    static void small() {
+        CpuBackend be = new CpuBackend();
+        View a = vec(be, 4);
+        View b = vec(be, 4);
+        View o = vec(be, 4);
+        View s = new View(vec(be, 1).buffer(), Layout.contiguous(1));
+        View row = new View(vec(be, 4).buffer(), new Layout(new long[] {2, 2}, new long[] {0, 1}, 0));
+        View m = new View(o.buffer(), Layout.contiguous(2, 2));
+        View m2 = new View(a.buffer(), new Layout(new long[] {2, 2}, new long[] {1, 2}, 0));
+        View mm = new View(b.buffer(), Layout.contiguous(1, 2, 2));
+        View mo = new View(o.buffer(), Layout.contiguous(1, 2, 2));
+        for (int warm = 0; warm < 3; warm++) {
+            report("small add 4", median(() -> be.elementwise(ElementwiseOp.ADD, 0, o, a, b), 200_000, 9));
+            report("small exp 4", median(() -> be.elementwise(ElementwiseOp.EXP, 0, o, a), 200_000, 9));
+            report("small mul_scalar 4", median(() -> be.elementwise(ElementwiseOp.MUL_SCALAR, 2, o, a), 200_000, 9));
+            report("small add broadcast row 2x2", median(() -> be.elementwise(ElementwiseOp.ADD, 0, m, m2, row), 200_000, 9));
+            report("small sum 4", median(() -> be.reduce(ReduceOp.SUM, a, s), 200_000, 9));
+            report("small matmul 2x2", median(() -> be.matmul(mm, mm, mo), 200_000, 9));
+            report("small copy 4", median(() -> be.copy(a, o), 200_000, 9));
+        }
+    }
+
+    /** Serial against 2-way split for add and sum over growing sizes. */
+    static void threshold() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        CpuBackend serial = new CpuBackend(1, Long.MAX_VALUE);
+        CpuBackend split = new CpuBackend(threads, 1);
+        System.out.println("n, add serial us, add split us, sum serial us, sum split us");
+        for (int pass = 0; pass < 2; pass++) {
+            for (int log = 10; log <= 22; log++) {
+                int n = 1 << log;
+                double[] r = new double[4];
+                int k = 0;
+                for (CpuBackend be : new CpuBackend[] {serial, split}) {
+                    View a = vec(be, n);
+                    View b = vec(be, n);
+                    View o = vec(be, n);
+                    View s = vec(be, 1);
+                    int reps = Math.max(20, (1 << 24) / n);
+                    r[k] = median(() -> be.elementwise(ElementwiseOp.ADD, 0, o, a, b), reps, 11) / 1e3;
+                    r[k + 2] = median(() -> be.reduce(ReduceOp.SUM, a, s), reps, 11) / 1e3;
+                    k++;
+                }
+                if (pass == 1) {
+                    System.out.printf(Locale.ROOT, "2^%d, %.2f, %.2f, %.2f, %.2f%n", log, r[0], r[1], r[2], r[3]);
+                }
+            }
+        }
+    }
+
+    /** add and sum over 2^24 floats with the default backend. */
+    static void big() {
+        CpuBackend be = new CpuBackend();
+        int n = 1 << 24;
+        View a = vec(be, n);
+        View b = vec(be, n);
+        View o = vec(be, n);
+        View s = vec(be, 1);
+        for (int warm = 0; warm < 2; warm++) {
+            report("add 2^24 f32 ms", median(() -> be.elementwise(ElementwiseOp.ADD, 0, o, a, b), 5, 11) / 1e6);
+            report("sum 2^24 f32 ms", median(() -> be.reduce(ReduceOp.SUM, a, s), 5, 11) / 1e6);
+        }
+    }
+
+    /** GFLOP/s of an n x n x n float32 product. */
+    static void matmul(int n) {
+        CpuBackend be = new CpuBackend();
+        View a = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
+        View b = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
+        View c = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
+        double flops = 2.0 * n * n * n;
+        for (int warm = 0; warm < 3; warm++) {
+            double ns = median(() -> be.matmul(a, b, c), 1, 7);
+            System.out.printf(Locale.ROOT, "matmul %d f32: %.1f ms, %.1f GFLOP/s%n", n, ns / 1e6, flops / ns);
+        }
+    }
+
+    private static void report(String what, double value) {
+        System.out.printf(Locale.ROOT, "%-32s %10.3f%n", what, value);
+    }
+}

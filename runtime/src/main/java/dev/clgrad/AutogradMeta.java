@@ -1,0 +1,75 @@
+package dev.clgrad;
+
+import dev.clgrad.autograd.AccumulateGrad;
+import dev.clgrad.autograd.AutogradException;
+import dev.clgrad.autograd.Derivatives;
+import dev.clgrad.autograd.GradFn;
+import dev.clgrad.autograd.GradFn.Edge;
+import dev.clgrad.autograd.Node;
+
+/**
+ * A tensor's autograd state, allocated only for tensors that take part in autograd (as in
+ * PyTorch): whether a leaf requires grad, the node that computed it, its gradient and its
+ * gradient accumulator.
+ */
+final class AutogradMeta {
+    boolean leafRequiresGrad;
+    GradFn gradFn;
+    /** The version counter's value when {@link #gradFn} was set; a view's node is stale after that. */
+    int gradFnVersion;
+    Tensor grad;
+    private AccumulateGrad accumulator;
+
+    /** The node that computed {@code owner}; a view whose base changed gets a fresh one. */
+    static GradFn gradFn(Tensor owner) {
+        AutogradMeta m = owner.meta;
+        Tensor base = owner.viewBase();
+        if (base != null && base.requiresGrad() && (m == null || m.gradFn == null
+                || m.gradFnVersion != owner.version())) {
+            regenerateViewGradFn(owner);
+            m = owner.meta;
+        }
+        return m == null ? null : m.gradFn;
+    }
+
+    static void setGradFn(Tensor owner, GradFn fn) {
+        if (owner.isNoGradView() && fn != null) {
+            throw new AutogradException("A view was created in no_grad mode and is being modified inplace with grad "
+                    + "mode enabled. This use is ambiguous and therefore forbidden: create the view and modify it "
+                    + "both inside Autograd.noGrad() (not tracked) or both outside it (tracked).");
+        }
+        AutogradMeta m = owner.meta();
+        GradFn old = m.gradFn;
+        m.gradFn = fn;
+        m.gradFnVersion = owner.version();
+        if (old != null && old.retainedOutputIs(owner)) {
+            fn.retainGradOf(owner);
+        }
+    }
+
+    /** The edge gradients of {@code owner} flow along. */
+    static Edge gradientEdge(Tensor owner) {
+        GradFn fn = gradFn(owner);
+        if (fn != null) {
+            return new Edge(fn, 0);
+        }
+        AutogradMeta m = owner.meta;
+        if (m == null || !m.leafRequiresGrad) {
+            return Edge.NONE;
+        }
+        if (m.accumulator == null) {
+            m.accumulator = new AccumulateGrad(owner);
+        }
+        return new Edge(m.accumulator, 0);
+    }
+
+    /** Gives a view whose base has new history an {@code AsStridedBackward0} from the base's history. */
+    static void regenerateViewGradFn(Tensor view) {
+        Tensor base = view.viewBase();
+        Node node = Recorder.node(Derivatives.AS_STRIDED, new Tensor[] {base},
+                Views.asStridedArgs(view.layout(), base.layout()));
+        AutogradMeta m = view.meta();
+        m.gradFn = node;
+        m.gradFnVersion = view.version();
+    }
+}
