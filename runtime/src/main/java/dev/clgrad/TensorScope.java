@@ -18,6 +18,8 @@ import java.util.List;
  */
 public final class TensorScope implements AutoCloseable {
     private static final ThreadLocal<TensorScope> CURRENT = new ThreadLocal<>();
+    /** Scopes open on any thread; while none is, tensor creation skips the thread-local lookup. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
 
     private final TensorScope parent;
     private final List<Tensor> tracked = new ArrayList<>();
@@ -31,6 +33,7 @@ public final class TensorScope implements AutoCloseable {
     public static TensorScope open() {
         TensorScope s = new TensorScope(CURRENT.get());
         CURRENT.set(s);
+        OPEN.incrementAndGet();
         return s;
     }
 
@@ -52,6 +55,7 @@ public final class TensorScope implements AutoCloseable {
             return;
         }
         closed = true;
+        OPEN.decrementAndGet();
         if (CURRENT.get() == this) {
             CURRENT.set(parent);
         }
@@ -66,6 +70,9 @@ public final class TensorScope implements AutoCloseable {
     }
 
     static void track(Tensor t) {
+        if (OPEN.get() == 0) {
+            return;
+        }
         TensorScope s = CURRENT.get();
         if (s != null) {
             s.add(t);

@@ -29,6 +29,8 @@ public final class CpuBackend implements Backend {
     /** Largest buffer, in elements: the largest Java array the JVMs in use can allocate. */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
+    private static final String[] INPUT_ROLES = {"input 0", "input 1", "input 2"};
+
     private final CpuParallel parallel;
     private final DeviceInfo info;
     private final AtomicLong liveBytes = new AtomicLong();
@@ -138,16 +140,16 @@ public final class CpuBackend implements Backend {
     public void elementwise(ElementwiseOp op, double scalar, View out, View... inputs) {
         Objects.requireNonNull(op, "elementwise: op");
         Objects.requireNonNull(inputs, "elementwise: inputs");
-        String what = "elementwise " + op;
         if (inputs.length != op.arity()) {
-            throw new IllegalArgumentException(what + ": takes " + op.arity() + " input(s), got " + inputs.length);
+            throw new IllegalArgumentException("elementwise " + op + ": takes " + op.arity() + " input(s), got "
+                    + inputs.length);
         }
-        CpuBuffer ob = checkView(what, "out", out, null);
+        CpuBuffer ob = checkView("elementwise", op, "out", out, null);
         long[] shape = out.layout().shape();
         for (int k = 0; k < inputs.length; k++) {
-            checkView(what, "input " + k, inputs[k], ob.dtype);
+            checkView("elementwise", op, INPUT_ROLES[k], inputs[k], ob.dtype);
             if (!Arrays.equals(inputs[k].layout().shape(), shape)) {
-                throw new IllegalArgumentException(what + ": input " + k + " has shape "
+                throw new IllegalArgumentException("elementwise " + op + ": input " + k + " has shape "
                         + Arrays.toString(inputs[k].layout().shape()) + " but out has shape " + Arrays.toString(shape)
                         + " (the runtime expands broadcast inputs to the output shape with zero strides)");
             }
@@ -158,9 +160,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void reduce(ReduceOp op, View in, View out) {
         Objects.requireNonNull(op, "reduce: op");
-        String what = "reduce " + op;
-        CpuBuffer ib = checkView(what, "in", in, null);
-        checkView(what, "out", out, ib.dtype);
+        CpuBuffer ib = checkView("reduce", op, "in", in, null);
+        checkView("reduce", op, "out", out, ib.dtype);
         long[] is = in.layout().shape();
         long[] os = out.layout().shape();
         boolean ok = is.length == os.length;
@@ -168,11 +169,11 @@ public final class CpuBackend implements Backend {
             ok = os[d] == is[d] || os[d] == 1;
         }
         if (!ok) {
-            throw new IllegalArgumentException(what + ": out shape " + Arrays.toString(os) + " does not fit in shape "
+            throw new IllegalArgumentException("reduce " + op + ": out shape " + Arrays.toString(os) + " does not fit in shape "
                     + Arrays.toString(is) + " (out keeps in's rank, with size 1 on reduced axes)");
         }
         if (op != ReduceOp.SUM && in.layout().numel() == 0 && out.layout().numel() != 0) {
-            throw new IllegalArgumentException(what + ": cannot reduce shape " + Arrays.toString(is) + " to "
+            throw new IllegalArgumentException("reduce " + op + ": cannot reduce shape " + Arrays.toString(is) + " to "
                     + Arrays.toString(os) + ": an axis being reduced is empty and " + op + " has no identity");
         }
         ReduceKernels.run(parallel, op, in, out);
@@ -185,9 +186,9 @@ public final class CpuBackend implements Backend {
      */
     @Override
     public void matmul(View a, View b, View out) {
-        CpuBuffer ab = checkView("matmul", "a", a, null);
-        checkView("matmul", "b", b, ab.dtype);
-        checkView("matmul", "out", out, ab.dtype);
+        CpuBuffer ab = checkView("matmul", null, "a", a, null);
+        checkView("matmul", null, "b", b, ab.dtype);
+        checkView("matmul", null, "out", out, ab.dtype);
         long[] as = a.layout().shape();
         long[] bs = b.layout().shape();
         long[] cs = out.layout().shape();
@@ -203,8 +204,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(View src, View dst) {
-        checkView("copy", "src", src, null);
-        checkView("copy", "dst", dst, null);
+        checkView("copy", null, "src", src, null);
+        checkView("copy", null, "dst", dst, null);
         if (!Arrays.equals(src.layout().shape(), dst.layout().shape())) {
             throw new IllegalArgumentException("copy: src shape " + Arrays.toString(src.layout().shape())
                     + " differs from dst shape " + Arrays.toString(dst.layout().shape()));
@@ -214,14 +215,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(View dst, double value) {
-        checkView("fill", "dst", dst, null);
+        checkView("fill", null, "dst", dst, null);
         CopyKernels.fill(parallel, dst, value);
     }
 
     @Override
     public void random(RandomOp op, long seed, long offset, View dst) {
         Objects.requireNonNull(op, "random: op");
-        checkView("random " + op, "dst", dst, null);
+        checkView("random", op, "dst", dst, null);
         if (offset < 0) {
             throw new IllegalArgumentException("random " + op + ": counter offset " + offset + " is negative");
         }
@@ -234,9 +235,19 @@ public final class CpuBackend implements Backend {
         return new MemoryStats(liveBytes.get(), 0, peakBytes.get());
     }
 
+    /** Buffers are Java arrays: the garbage collector reclaims them without a cleaner. */
+    @Override
+    public boolean heapManaged() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "CpuBackend(" + info.name() + ")";
+    }
+
+    private static String what(String primitive, Enum<?> op) {
+        return op == null ? primitive : primitive + " " + op;
     }
 
     private CpuBuffer own(String what, String role, Buffer buffer) {
@@ -267,28 +278,35 @@ public final class CpuBackend implements Backend {
         return b;
     }
 
-    /** Checks that {@code v} is a view of a live buffer of this backend with dtype {@code dtype} (if not null) and lies inside it. */
-    private CpuBuffer checkView(String what, String role, View v, DType dtype) {
+    /**
+     * Checks that {@code v} is a view of a live buffer of this backend with dtype {@code dtype} (if not
+     * null) and lies inside it. The message parts are joined only on failure: this runs on every call.
+     */
+    private CpuBuffer checkView(String primitive, Enum<?> op, String role, View v, DType dtype) {
         if (v == null || v.buffer() == null || v.layout() == null) {
-            throw new IllegalArgumentException(what + ": " + role + " view, its buffer and its layout must not be null");
+            throw new IllegalArgumentException(what(primitive, op) + ": " + role
+                    + " view, its buffer and its layout must not be null");
         }
-        CpuBuffer b = live(what, role, v.buffer());
+        CpuBuffer b = v.buffer() instanceof CpuBuffer cb && cb.owner == this ? cb : null;
+        if (b == null || b.released) {
+            live(what(primitive, op), role, v.buffer());
+        }
         Layout l = v.layout();
         if (dtype != null && b.dtype != dtype) {
-            throw new IllegalArgumentException(what + ": " + role + " is " + b.dtype.pyName() + " but expected "
-                    + dtype.pyName() + " (every view of this call has one dtype)");
+            throw new IllegalArgumentException(what(primitive, op) + ": " + role + " is " + b.dtype.pyName()
+                    + " but expected " + dtype.pyName() + " (every view of this call has one dtype)");
         }
         long[] shape = l.shape();
         long[] strides = l.strides();
         if (shape == null || strides == null || shape.length != strides.length) {
-            throw new IllegalArgumentException(what + ": " + role + " " + l + " needs one stride per dimension");
+            throw new IllegalArgumentException(what(primitive, op) + ": " + role + " " + l + " needs one stride per dimension");
         }
         long lo = l.offset();
         long hi = l.offset();
         boolean empty = false;
         for (int d = 0; d < shape.length; d++) {
             if (shape[d] < 0) {
-                throw new IllegalArgumentException(what + ": " + role + " " + l + " has a negative size");
+                throw new IllegalArgumentException(what(primitive, op) + ": " + role + " " + l + " has a negative size");
             }
             empty |= shape[d] == 0;
             long reach = (shape[d] - 1) * strides[d];
@@ -299,7 +317,7 @@ public final class CpuBackend implements Backend {
             }
         }
         if (!empty && (lo < 0 || hi >= b.capacity())) {
-            throw new IllegalArgumentException(what + ": " + role + " " + l + " reaches elements [" + lo + ", " + hi
+            throw new IllegalArgumentException(what(primitive, op) + ": " + role + " " + l + " reaches elements [" + lo + ", " + hi
                     + "] outside its " + b);
         }
         return b;

@@ -18,9 +18,13 @@ final class MatmulF32 {
     private MatmulF32() {
     }
 
-    /** Scratch one thread needs: a packed panel and a tile. */
-    static float[] scratch() {
-        return new float[KC * NC + MR * NC];
+    /** Scratch one thread needs for a {@code k}-deep, {@code n}-wide product: a tile and, if {@code packs}, a panel. */
+    static float[] scratch(int k, int n, boolean packs) {
+        return new float[tileOffset(k, n, packs) + MR * Math.min(NC, n)];
+    }
+
+    private static int tileOffset(int k, int n, boolean packs) {
+        return packs ? Math.min(KC, k) * Math.min(NC, n) : 0;
     }
 
     /**
@@ -29,7 +33,7 @@ final class MatmulF32 {
      */
     static void rows(float[] a, int ao, int sam, int sak, float[] b, int bo, int sbk, int sbn,
                      float[] c, int co, int scm, int scn, int rowFrom, int rowTo, int n, int k, float[] scratch) {
-        int tile = KC * NC;
+        int tile = tileOffset(k, n, sbn != 1);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -73,15 +77,15 @@ final class MatmulF32 {
                                float[] c, int co, int scm, int scn, int kc, int nc, boolean first,
                                float[] t, int to) {
         int t0 = to;
-        int t1 = to + NC;
-        int t2 = to + 2 * NC;
-        int t3 = to + 3 * NC;
+        int t1 = to + nc;
+        int t2 = to + 2 * nc;
+        int t3 = to + 3 * nc;
         if (first) {
-            java.util.Arrays.fill(t, to, to + MR * NC, 0);
+            java.util.Arrays.fill(t, to, to + MR * nc, 0);
         } else {
             for (int r = 0; r < MR; r++) {
                 for (int j = 0, s = co + r * scm; j < nc; j++, s += scn) {
-                    t[to + r * NC + j] = c[s];
+                    t[to + r * nc + j] = c[s];
                 }
             }
         }
@@ -102,7 +106,7 @@ final class MatmulF32 {
         }
         for (int r = 0; r < MR; r++) {
             for (int j = 0, s = co + r * scm; j < nc; j++, s += scn) {
-                c[s] = t[to + r * NC + j];
+                c[s] = t[to + r * nc + j];
             }
         }
     }

@@ -12,9 +12,13 @@ final class MatmulF64 {
     private MatmulF64() {
     }
 
-    /** Scratch one thread needs: a packed panel and a tile. */
-    static double[] scratch() {
-        return new double[KC * NC + MR * NC];
+    /** Scratch one thread needs for a {@code k}-deep, {@code n}-wide product: a tile and, if {@code packs}, a panel. */
+    static double[] scratch(int k, int n, boolean packs) {
+        return new double[tileOffset(k, n, packs) + MR * Math.min(NC, n)];
+    }
+
+    private static int tileOffset(int k, int n, boolean packs) {
+        return packs ? Math.min(KC, k) * Math.min(NC, n) : 0;
     }
 
     /**
@@ -23,7 +27,7 @@ final class MatmulF64 {
      */
     static void rows(double[] a, int ao, int sam, int sak, double[] b, int bo, int sbk, int sbn,
                      double[] c, int co, int scm, int scn, int rowFrom, int rowTo, int n, int k, double[] scratch) {
-        int tile = KC * NC;
+        int tile = tileOffset(k, n, sbn != 1);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -67,15 +71,15 @@ final class MatmulF64 {
                                double[] c, int co, int scm, int scn, int kc, int nc, boolean first,
                                double[] t, int to) {
         int t0 = to;
-        int t1 = to + NC;
-        int t2 = to + 2 * NC;
-        int t3 = to + 3 * NC;
+        int t1 = to + nc;
+        int t2 = to + 2 * nc;
+        int t3 = to + 3 * nc;
         if (first) {
-            java.util.Arrays.fill(t, to, to + MR * NC, 0);
+            java.util.Arrays.fill(t, to, to + MR * nc, 0);
         } else {
             for (int r = 0; r < MR; r++) {
                 for (int j = 0, s = co + r * scm; j < nc; j++, s += scn) {
-                    t[to + r * NC + j] = c[s];
+                    t[to + r * nc + j] = c[s];
                 }
             }
         }
@@ -96,7 +100,7 @@ final class MatmulF64 {
         }
         for (int r = 0; r < MR; r++) {
             for (int j = 0, s = co + r * scm; j < nc; j++, s += scn) {
-                c[s] = t[to + r * NC + j];
+                c[s] = t[to + r * nc + j];
             }
         }
     }

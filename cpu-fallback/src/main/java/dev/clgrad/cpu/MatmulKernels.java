@@ -48,8 +48,8 @@ final class MatmulKernels {
             long from = units * t / tasks;
             long to = units * (t + 1) / tasks;
             boolean f32 = cb.dtype == DType.FLOAT32;
-            float[] s32 = f32 ? MatmulF32.scratch() : null;
-            double[] s64 = f32 ? null : MatmulF64.scratch();
+            float[] s32 = f32 ? MatmulF32.scratch(k, n, bs[2] != 1) : null;
+            double[] s64 = f32 ? null : MatmulF64.scratch(k, n, bs[2] != 1);
             for (long u = from; u < to; ) {
                 int batch = (int) (u / blocksPerBatch);
                 int firstBlock = (int) (u % blocksPerBatch);

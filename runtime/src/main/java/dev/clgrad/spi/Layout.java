@@ -6,12 +6,38 @@ import java.util.Arrays;
  * Where the elements of a strided view live in a buffer: element {@code (i0, i1, ...)} is at
  * {@code offset + i0 * strides[0] + i1 * strides[1] + ...} (in elements, not bytes).
  *
- * <p>A stride of 0 repeats one element along its dimension (broadcasting). The arrays are
- * owned by the layout once passed in: callers must not mutate them afterwards, and must not
- * mutate what {@link #shape()} and {@link #strides()} return. They are not copied because
- * layouts are created on every op.
+ * <p>A stride of 0 repeats one element along its dimension (broadcasting). An immutable value:
+ * the arrays are owned by the layout once passed in, and callers must not mutate them or what
+ * {@link #shape()} and {@link #strides()} return. They are not copied because layouts are made
+ * on every op; for the same reason the element count and contiguity are computed once.
  */
-public record Layout(long[] shape, long[] strides, long offset) {
+public final class Layout {
+    private final long[] shape;
+    private final long[] strides;
+    private final long offset;
+    private final long numel;
+    private final boolean contiguous;
+
+    /**
+     * @param shape size of each dimension
+     * @param strides element stride of each dimension
+     * @param offset index of the first element
+     */
+    public Layout(long[] shape, long[] strides, long offset) {
+        if (shape.length != strides.length) {
+            throw new IllegalArgumentException("Layout: " + shape.length + " sizes but " + strides.length
+                    + " strides");
+        }
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        this.numel = n;
+        this.contiguous = computeContiguous(shape, strides, n);
+    }
 
     /** The row-major contiguous layout of {@code shape}, starting at element 0. */
     public static Layout contiguous(long... shape) {
@@ -29,23 +55,8 @@ public record Layout(long[] shape, long[] strides, long offset) {
         return strides;
     }
 
-    /** Number of dimensions. */
-    public int dim() {
-        return shape.length;
-    }
-
-    /** Number of elements (1 for a 0-dim layout, 0 when any size is 0). */
-    public long numel() {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        return n;
-    }
-
-    /** True when the elements are packed in row-major order (sizes of 1 may have any stride). */
-    public boolean isContiguous() {
-        if (numel() == 0) {
+    private static boolean computeContiguous(long[] shape, long[] strides, long numel) {
+        if (numel == 0) {
             return true;
         }
         long expected = 1;
@@ -58,9 +69,39 @@ public record Layout(long[] shape, long[] strides, long offset) {
         return true;
     }
 
+    /** Size of each dimension (not a copy: do not modify). */
+    public long[] shape() {
+        return shape;
+    }
+
+    /** Element stride of each dimension (not a copy: do not modify). */
+    public long[] strides() {
+        return strides;
+    }
+
+    /** Index of the first element in the buffer. */
+    public long offset() {
+        return offset;
+    }
+
+    /** Number of dimensions. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** Number of elements (1 for a 0-dim layout, 0 when any size is 0). */
+    public long numel() {
+        return numel;
+    }
+
+    /** True when the elements are packed in row-major order (sizes of 1 may have any stride). */
+    public boolean isContiguous() {
+        return contiguous;
+    }
+
     /** One past the largest element index this layout touches (its {@code offset} when empty). */
     public long extent() {
-        if (numel() == 0) {
+        if (numel == 0) {
             return offset;
         }
         long last = offset;
