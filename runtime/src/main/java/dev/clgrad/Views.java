@@ -177,16 +177,7 @@ final class Views {
         if (x.dim() == 0 || l.shape()[d] != 1) {
             return make(x, l, formula, d);
         }
-        long[] shape = new long[x.dim() - 1];
-        long[] strides = new long[x.dim() - 1];
-        for (int i = 0, j = 0; i < x.dim(); i++) {
-            if (i != d) {
-                shape[j] = l.shape()[i];
-                strides[j] = l.strides()[i];
-                j++;
-            }
-        }
-        return make(x, new Layout(shape, strides, l.offset()), formula, d);
+        return make(x, withoutDim(l, d, l.offset()), formula, d);
     }
 
     static Tensor select(Tensor x, int dim, long index) {
@@ -203,16 +194,7 @@ final class Views {
         }
         long i = index < 0 ? index + size : index;
         Layout l = x.layout();
-        long[] shape = new long[x.dim() - 1];
-        long[] strides = new long[x.dim() - 1];
-        for (int k = 0, j = 0; k < x.dim(); k++) {
-            if (k != d) {
-                shape[j] = l.shape()[k];
-                strides[j] = l.strides()[k];
-                j++;
-            }
-        }
-        return make(x, new Layout(shape, strides, l.offset() + i * l.strides()[d]), Derivatives.SELECT, d, i);
+        return make(x, withoutDim(l, d, l.offset() + i * l.strides()[d]), Derivatives.SELECT, d, i);
     }
 
     static Tensor asStrided(Tensor x, long[] shape, long[] strides, long storageOffset) {
@@ -241,6 +223,20 @@ final class Views {
         }
         args[1 + 2 * rank] = view.offset() - input.offset();
         return args;
+    }
+
+    /** {@code l} without dimension {@code d}, starting at {@code offset}. */
+    private static Layout withoutDim(Layout l, int d, long offset) {
+        long[] shape = new long[l.dim() - 1];
+        long[] strides = new long[l.dim() - 1];
+        for (int k = 0, j = 0; k < l.dim(); k++) {
+            if (k != d) {
+                shape[j] = l.shape()[k];
+                strides[j] = l.strides()[k];
+                j++;
+            }
+        }
+        return new Layout(shape, strides, offset);
     }
 
     private static void swap(long[] a, int i, int j) {
