@@ -37,6 +37,10 @@ class AutogradSemanticsTest {
         assertArrayEquals(f(expected), t.toFloatArray(), 1e-5f, t.toString());
     }
 
+    private static void assertValues(Tensor t, double expected, String why) {
+        assertArrayEquals(f(expected), t.toFloatArray(), 1e-5f, why + ": " + t);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource(DEVICES)
     void gradients_accumulate_in_place_into_the_same_grad_tensor(Device d) {
@@ -89,6 +93,21 @@ class AutogradSemanticsTest {
         assertTrue(e.getMessage().contains("Trying to backward through the graph a second time"), e.getMessage());
         assertTrue(e.getMessage().contains("retainGraph=true"), e.getMessage());
         assertTrue(e.getMessage().contains("MulBackward0"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    void multiplying_by_a_number_saves_it_as_pytorch_does_so_a_second_backward_fails(Device d) {
+        OnDevice.use(d);
+        Tensor x = Tensor.of(3).requiresGrad_();
+        Tensor y = x.mul(2).add(3);
+        y.backward();
+        AutogradException e = assertThrows(AutogradException.class, y::backward);
+        assertTrue(e.getMessage().contains("MulBackward0"), e.getMessage());
+        Tensor z = x.add(3);
+        z.backward();
+        z.backward();
+        assertValues(x.grad(), 4, "adding a number saves nothing: PyTorch allows a second backward");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -51,8 +51,10 @@ public final class Derivatives {
     // ---- with a scalar operand (PyTorch wraps the scalar: its edge is None) ------------
     public static final Formula ADD_SCALAR = of("AddBackward0", (c, g) -> grads(g, null));
     public static final Formula SUB_SCALAR = of("SubBackward0", (c, g) -> grads(g, null));
-    public static final Formula MUL_SCALAR = of("MulBackward0", (c, g) -> grads(g.mul(c.arg(0)), null));
-    public static final Formula DIV_SCALAR = of("DivBackward0", (c, g) -> grads(g.div(c.arg(0)), null));
+    public static final Formula MUL_SCALAR = Formula.savingScalar("MulBackward0",
+            (c, g) -> grads(g.mul(c.arg(0)), null));
+    public static final Formula DIV_SCALAR = Formula.savingScalar("DivBackward0",
+            (c, g) -> grads(g.div(c.arg(0)), null));
     public static final Formula RSUB_SCALAR = of("RsubBackward1", (c, g) -> grads(g.neg()));
     public static final Formula POW_SCALAR = saving("PowBackward0", inputs(X), NONE, (c, g) -> {
         double e = c.arg(0);

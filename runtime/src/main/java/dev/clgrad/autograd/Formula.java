@@ -15,8 +15,11 @@ import dev.clgrad.Tensor;
  * @param rule computes input gradients from the output gradient
  * @param inputSavedFor per input, the mask of input gradients that need it
  * @param resultSavedFor mask of input gradients that need the output
+ * @param scalarSaved whether the scalar operand counts as saved (PyTorch saves a wrapped
+ *                    number of {@code x * 2} or {@code x / 2} as a tensor, so a second backward
+ *                    through the freed graph fails)
  */
-public record Formula(String name, Rule rule, int[] inputSavedFor, int resultSavedFor) {
+public record Formula(String name, Rule rule, int[] inputSavedFor, int resultSavedFor, boolean scalarSaved) {
 
     /** A backward rule written with tensor ops, so it runs on the tensors' device. */
     @FunctionalInterface
@@ -48,11 +51,16 @@ public record Formula(String name, Rule rule, int[] inputSavedFor, int resultSav
 
     /** A rule that saves nothing. */
     public static Formula of(String name, Rule rule) {
-        return new Formula(name, rule, new int[0], 0);
+        return new Formula(name, rule, new int[0], 0, false);
+    }
+
+    /** A rule whose scalar operand PyTorch saves, as a wrapped-number tensor. */
+    public static Formula savingScalar(String name, Rule rule) {
+        return new Formula(name, rule, new int[0], 0, true);
     }
 
     /** A rule that saves inputs and/or the result as the masks say. */
     public static Formula saving(String name, int[] inputSavedFor, int resultSavedFor, Rule rule) {
-        return new Formula(name, rule, inputSavedFor, resultSavedFor);
+        return new Formula(name, rule, inputSavedFor, resultSavedFor, false);
     }
 }

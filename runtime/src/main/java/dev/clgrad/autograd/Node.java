@@ -12,6 +12,7 @@ public final class Node extends GradFn implements Formula.Context {
     private final SavedTensor[] saved;
     private SavedTensor result;
     private final double[] args;
+    private boolean released;
 
     /**
      * A node for one call of {@code formula}.
@@ -61,6 +62,7 @@ public final class Node extends GradFn implements Formula.Context {
 
     @Override
     void release() {
+        released = true;
         for (SavedTensor s : saved) {
             if (s != null) {
                 s.release();
@@ -91,6 +93,9 @@ public final class Node extends GradFn implements Formula.Context {
 
     @Override
     public double arg(int i) {
+        if (released && formula.scalarSaved()) {
+            SavedTensor.throwFreed(this);
+        }
         return args[i];
     }
 

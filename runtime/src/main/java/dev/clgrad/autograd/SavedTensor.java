@@ -25,11 +25,7 @@ public final class SavedTensor {
     Tensor unpack(GradFn owner) {
         Tensor t = tensor;
         if (t == null) {
-            throw new AutogradException("Trying to backward through the graph a second time (or directly access "
-                    + "saved tensors after they have already been freed) in " + owner.name() + ". Saved intermediate "
-                    + "values of the graph are freed when you call backward() or Autograd.grad(). Specify "
-                    + "retainGraph=true if you need to backward through the graph a second time or if you need to "
-                    + "access saved tensors after calling backward.");
+            throwFreed(owner);
         }
         if (t.isClosed()) {
             throw new AutogradException("a tensor saved for backward by " + owner.name() + " was closed before "
@@ -46,6 +42,15 @@ public final class SavedTensor {
                     + "between the forward pass and backward(), or clone() it before modifying it.");
         }
         return t;
+    }
+
+    /** The error for reading what a node saved after backward freed it. */
+    static void throwFreed(GradFn owner) {
+        throw new AutogradException("Trying to backward through the graph a second time (or directly access "
+                + "saved tensors after they have already been freed) in " + owner.name() + ". Saved intermediate "
+                + "values of the graph are freed when you call backward() or Autograd.grad(). Specify "
+                + "retainGraph=true if you need to backward through the graph a second time or if you need to "
+                + "access saved tensors after calling backward.");
     }
 
     /** Drops the reference so the tensor can be reclaimed. */
