@@ -81,7 +81,11 @@ final class Creation {
     }
 
     static Tensor full(double value, DType dtype, long[] shape, Device device) {
-        checkShape("full", shape);
+        return full("full", value, dtype, shape, device);
+    }
+
+    static Tensor full(String op, double value, DType dtype, long[] shape, Device device) {
+        checkShape(op, shape);
         Tensor t = Creation.empty(device, dtype, shape.clone());
         if (t.numel() > 0) {
             device.backend().fill(t.view(), value);

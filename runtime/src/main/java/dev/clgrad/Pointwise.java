@@ -52,7 +52,7 @@ final class Pointwise {
         a.checkOpen(name);
         b.checkOpen(name);
         Tensor.checkSameDevice(name, a, b);
-        DType dtype = DType.promote(a.dtype(), b.dtype());
+        DType dtype = resultType(a, b);
         long[] shape = Shapes.broadcast(name, a.shape(), b.shape());
         Tensor out = Creation.empty(a.device(), dtype, shape);
         if (out.numel() > 0) {
@@ -72,7 +72,7 @@ final class Pointwise {
         b.checkOpen(name);
         Tensor.checkSameDevice(name, cond, a);
         Tensor.checkSameDevice(name, a, b);
-        DType dtype = DType.promote(a.dtype(), b.dtype());
+        DType dtype = resultType(a, b);
         long[] shape = Shapes.broadcast(name, Shapes.broadcast(name, cond.shape(), a.shape()), b.shape());
         Tensor out = Creation.empty(a.device(), dtype, shape);
         if (out.numel() > 0) {
@@ -84,6 +84,19 @@ final class Pointwise {
             }
         }
         return Recorder.record(out, Derivatives.WHERE, new Tensor[] {cond, a, b});
+    }
+
+    /**
+     * PyTorch's {@code result_type} for two floating tensors: a 0-dim operand does not promote a
+     * dimensioned one ({@code ones(3) + tensor(0.5, float64)} stays float32).
+     */
+    static DType resultType(Tensor a, Tensor b) {
+        boolean aScalar = a.dim() == 0;
+        boolean bScalar = b.dim() == 0;
+        if (aScalar != bScalar) {
+            return aScalar ? b.dtype() : a.dtype();
+        }
+        return DType.promote(a.dtype(), b.dtype());
     }
 
     /** A copy of {@code t} in {@code dtype}, or null when it already has that dtype. */

@@ -156,12 +156,12 @@ public final class Tensor implements AutoCloseable {
 
     /** A float32 tensor of zeros. */
     public static Tensor zeros(long... shape) {
-        return Creation.full(0, DType.FLOAT32, shape, Device.getDefault());
+        return Creation.full("zeros", 0, DType.FLOAT32, shape, Device.getDefault());
     }
 
     /** A float32 tensor of ones. */
     public static Tensor ones(long... shape) {
-        return Creation.full(1, DType.FLOAT32, shape, Device.getDefault());
+        return Creation.full("ones", 1, DType.FLOAT32, shape, Device.getDefault());
     }
 
     /** {@code torch.full(shape, value)} as float32. */
@@ -588,7 +588,7 @@ public final class Tensor implements AutoCloseable {
 
     /** The slice at {@code index} along {@code dim}, a view without that dim. */
     public Tensor select(int dim, long index) {
-        return Views.select(this, dim, index);
+        return Views.select(this, dim, index, false);
     }
 
     /**
@@ -605,7 +605,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor get(long... indices) {
         Tensor t = this;
         for (long i : indices) {
-            t = t.select(0, i);
+            t = Views.select(t, 0, i, true);
         }
         return t;
     }

@@ -180,7 +180,8 @@ final class Views {
         return make(x, withoutDim(l, d, l.offset()), formula, d);
     }
 
-    static Tensor select(Tensor x, int dim, long index) {
+    /** The slice at {@code index}; {@code indexing} words errors as {@code x[i]} does, else as select(). */
+    static Tensor select(Tensor x, int dim, long index, boolean indexing) {
         x.checkOpen("select");
         if (x.dim() == 0) {
             throw new IndexOutOfBoundsException("select() cannot be applied to a 0-dim tensor; use item() to read "
@@ -189,8 +190,11 @@ final class Views {
         int d = Shapes.wrapDim("select", dim, x.dim());
         long size = x.shape()[d];
         if (index < -size || index >= size) {
-            throw new IndexOutOfBoundsException("index " + index + " is out of bounds for dimension " + d
-                    + " with size " + size);
+            throw new IndexOutOfBoundsException(indexing
+                    ? "get: index " + index + " is out of bounds for dimension " + d + " with size " + size
+                    + " (tensor of size " + Shapes.str(x.shape()) + ")"
+                    : "select(): index " + index + " out of range for tensor of size " + Shapes.str(x.shape())
+                    + " at dimension " + d + ", which has size " + size);
         }
         long i = index < 0 ? index + size : index;
         Layout l = x.layout();

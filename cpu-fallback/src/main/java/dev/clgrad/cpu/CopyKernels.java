@@ -27,7 +27,7 @@ final class CopyKernels {
         if (sl.isContiguous() && dl.isContiguous()) {
             int so = (int) sl.offset();
             int d0 = (int) dl.offset();
-            if (!par.worthSplitting(n)) {
+            if (!par.worthSplitting(n, CpuParallel.COST_STREAM)) {
                 copyRow(sb, so, 1, db, d0, 1, (int) n);
             } else {
                 par.forRange(n, 1024, (from, to) -> copyRow(sb, so + (int) from, 1, db, d0 + (int) from, 1,
@@ -37,7 +37,7 @@ final class CopyKernels {
         }
         StridedCursor cursor = StridedCursor.of(dl.shape(), new long[][] {sl.strides(), dl.strides()},
                 new long[] {sl.offset(), dl.offset()});
-        if (!par.worthSplitting(n)) {
+        if (!par.worthSplitting(n, CpuParallel.COST_STREAM)) {
             copyStrided(sb, db, cursor, 0, n);
         } else {
             par.forRange(n, 1, (from, to) -> copyStrided(sb, db, cursor.copy(), from, to));
@@ -101,7 +101,7 @@ final class CopyKernels {
         CpuBuffer b = (CpuBuffer) dst.buffer();
         if (l.isContiguous()) {
             int off = (int) l.offset();
-            if (!par.worthSplitting(n)) {
+            if (!par.worthSplitting(n, CpuParallel.COST_STREAM)) {
                 fillRow(b, off, 1, (int) n, value);
             } else {
                 par.forRange(n, 1024, (from, to) -> fillRow(b, off + (int) from, 1, (int) (to - from), value));
@@ -149,9 +149,7 @@ final class CopyKernels {
         }
         CpuBuffer b = (CpuBuffer) dst.buffer();
         StridedCursor cursor = StridedCursor.of(l.shape(), new long[][] {l.strides()}, new long[] {l.offset()});
-        // a normal pair costs a log, a sqrt, a sin and a cos: worth threads far sooner than a copy
-        long work = op == RandomOp.NORMAL ? n * 16 : n * 4;
-        if (!par.worthSplitting(work)) {
+        if (!par.worthSplitting(n, op == RandomOp.NORMAL ? CpuParallel.COST_NORMAL : CpuParallel.COST_UNIFORM)) {
             randomRange(op, seed, offset, b, cursor, 0, n);
         } else {
             par.forRange(n, RANDOM_BATCH, (from, to) -> randomRange(op, seed, offset, b, cursor.copy(), from, to));

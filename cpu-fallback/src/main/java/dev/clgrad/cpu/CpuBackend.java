@@ -38,17 +38,18 @@ public final class CpuBackend implements Backend {
 
     /** A backend using every available processor. */
     public CpuBackend() {
-        this(Runtime.getRuntime().availableProcessors(), CpuParallel.DEFAULT_MIN_PARALLEL_ELEMENTS);
+        this(Runtime.getRuntime().availableProcessors(), CpuParallel.DEFAULT_MIN_PARALLEL_WORK);
     }
 
     /**
      * A backend with its own splitting policy, for tests and measurements.
      *
      * @param threads most threads one primitive uses (1 keeps everything on the caller)
-     * @param minParallelElements elements below which a primitive stays on the calling thread
+     * @param minParallelWork work below which a primitive stays on the calling thread, in elements
+     *     of a streaming op (see {@link CpuParallel#DEFAULT_MIN_PARALLEL_WORK})
      */
-    CpuBackend(int threads, long minParallelElements) {
-        this.parallel = new CpuParallel(threads, minParallelElements);
+    CpuBackend(int threads, long minParallelWork) {
+        this.parallel = new CpuParallel(threads, minParallelWork);
         int cpus = Runtime.getRuntime().availableProcessors();
         this.info = new DeviceInfo(
                 "Java CPU (" + System.getProperty("os.arch") + ", " + cpus + " processors)",

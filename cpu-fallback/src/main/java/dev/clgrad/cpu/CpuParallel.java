@@ -13,8 +13,31 @@ import java.util.function.IntConsumer;
  * the same call gives bit-identical output on one thread or many.
  */
 final class CpuParallel {
-    /** Elements below which a kernel stays on the calling thread. MEASUREMENT PENDING. */
-    static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1L << 16;
+    /**
+     * Work below which a kernel stays on the calling thread, in units of one element of a
+     * streaming op such as {@code add}; kernels scale their element count by the costs below.
+     *
+     * <p>Measured with {@code CpuTimings threshold} on the 2-core development VM (AMD EPYC,
+     * JDK 17; medians of 21 rounds, serial and split timed back to back): one round trip through
+     * the pool costs about 18 us (a float32 add of 2^11 elements: 0.3 us serial, 18 us split).
+     * Splitting float32 {@code add} first wins at 2^20 elements (640 vs 616 us; at 2^19 it still
+     * loses, 268 vs 296 us, because one core already saturates memory bandwidth); contiguous
+     * {@code sum} first wins at 2^18 (113 vs 98 us); {@code exp} at 2^14 (117 vs 105 us); uniform
+     * draws at 2^13-2^14; normal draws at 2^12 (169 vs 114 us). The host's other tenants make
+     * these numbers move by up to 2x between runs; the weights below only need to be right
+     * to within a factor of 2 or so.
+     */
+    static final long DEFAULT_MIN_PARALLEL_WORK = 1L << 20;
+    /** Work per element of add, copy, fill and the other streaming ops. */
+    static final int COST_STREAM = 1;
+    /** Work per input element of a reduction. */
+    static final int COST_REDUCE = 4;
+    /** Work per element of exp, log, sin, cos, tanh, sigmoid and pow. */
+    static final int COST_TRANSCENDENTAL = 64;
+    /** Work per element of a uniform draw. */
+    static final int COST_UNIFORM = 64;
+    /** Work per element of a normal draw. */
+    static final int COST_NORMAL = 256;
 
     private static final class SharedPool {
         static final ForkJoinPool POOL = new ForkJoinPool(
@@ -29,11 +52,11 @@ final class CpuParallel {
     }
 
     private final int threads;
-    private final long minParallelElements;
+    private final long minParallelWork;
 
-    CpuParallel(int threads, long minParallelElements) {
+    CpuParallel(int threads, long minParallelWork) {
         this.threads = Math.max(1, threads);
-        this.minParallelElements = minParallelElements;
+        this.minParallelWork = minParallelWork;
     }
 
     /** Worker count a split should aim for. */
@@ -41,9 +64,9 @@ final class CpuParallel {
         return threads;
     }
 
-    /** Whether a job touching {@code elements} elements is worth splitting. */
-    boolean worthSplitting(long elements) {
-        return threads > 1 && elements >= minParallelElements;
+    /** Whether a job of {@code elements} elements at {@code cost} work each is worth splitting. */
+    boolean worthSplitting(long elements, int cost) {
+        return threads > 1 && elements * cost >= minParallelWork;
     }
 
     /**

@@ -3,65 +3,117 @@ package dev.clgrad.cpu;
 import dev.clgrad.spi.ElementwiseOp;
 
 /**
- * FLOAT64 elementwise rows: {@code ElementwiseF32} with {@code float} replaced by
- * {@code double} (generated from it); keep the two in step.
+ * FLOAT64 elementwise rows: the structure of {@code ElementwiseF32} over {@code double} arrays;
+ * keep the two in step. Its {@link #unary} loops also serve the FLOAT32 transcendental ops.
  */
 final class ElementwiseF64 {
     private ElementwiseF64() {
     }
 
+    /** Elements per block when unit-stride operands start at different offsets and are copied to common ones. */
+    private static final int BLOCK = 512;
+
     /**
      * One row: {@code n} outputs from {@code o[oo]} step {@code os}, inputs from {@code a[ao]}
-     * step {@code as} and so on ({@code b}, {@code c} unused below their op's arity). Unit and
-     * zero steps take loops the JIT vectorises; any other step takes the per-element path.
+     * step {@code as} and so on ({@code b}, {@code c} unused above their op's arity). When the
+     * output and the inputs step by 1 (or 0 for a repeated element) the loops index every
+     * unit-stride operand with one counter: C2 in JDK 17 only vectorises loops whose arrays share
+     * one offset, so operands at different offsets go through small blocks copied to offset 0.
      */
     static void row(ElementwiseOp op, double s, int n, double[] o, int oo, int os,
                     double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int cs) {
-        if (os == 1) {
-            switch (op.arity()) {
-                case 1 -> {
-                    if (as == 1) {
-                        unary(op, s, n, o, oo, a, ao);
-                        return;
-                    }
-                    if (as == 0) {
-                        java.util.Arrays.fill(o, oo, oo + n, ElementwiseKernels.unary(op, s, a[ao]));
-                        return;
-                    }
+        int arity = op.arity();
+        boolean flat = os == 1 && (as & ~1) == 0 && (arity < 2 || (bs & ~1) == 0) && (arity < 3 || (cs & ~1) == 0);
+        if (flat) {
+            boolean aligned = (as == 0 || ao == oo) && (arity < 2 || bs == 0 || bo == oo)
+                    && (arity < 3 || cs == 0 || co == oo);
+            if (aligned) {
+                if (flatAligned(op, s, oo, oo + n, o, a, ao, as, b, bo, bs, c, co, cs)) {
+                    return;
                 }
-                case 2 -> {
-                    if (as == 1 && bs == 1) {
-                        binary(op, n, o, oo, a, ao, b, bo);
-                        return;
-                    }
-                    if (as == 1 && bs == 0) {
-                        ElementwiseOp so = ElementwiseKernels.withScalarRight(op);
-                        if (so != null) {
-                            unary(so, op == ElementwiseOp.SUB ? -b[bo] : b[bo], n, o, oo, a, ao);
-                            return;
-                        }
-                    } else if (as == 0 && bs == 1) {
-                        ElementwiseOp so = ElementwiseKernels.withScalarLeft(op);
-                        if (so != null) {
-                            unary(so, a[ao], n, o, oo, b, bo);
-                            return;
-                        }
-                    } else if (as == 0 && bs == 0) {
-                        java.util.Arrays.fill(o, oo, oo + n, ElementwiseKernels.binary(op, a[ao], b[bo]));
-                        return;
-                    }
-                }
-                default -> {
-                    if (as == 1 && bs == 1 && cs == 1) {
-                        for (int i = 0; i < n; i++) {
-                            o[oo + i] = a[ao + i] != 0 ? b[bo + i] : c[co + i]; // inputs are (condition, a, b)
-                        }
-                        return;
-                    }
-                }
+            } else if (n >= 32) {
+                rebased(op, s, n, o, oo, a, ao, as, b, bo, bs, c, co, cs);
+                return;
             }
         }
         strided(op, s, n, o, oo, os, a, ao, as, b, bo, bs, c, co, cs);
+    }
+
+    /**
+     * Elements {@code [from, to)} of the output, where every unit-stride input shares the output's
+     * indices and a zero-stride input repeats the element at its offset. False when no loop here fits.
+     */
+    private static boolean flatAligned(ElementwiseOp op, double s, int from, int to, double[] o,
+                                       double[] a, int ao, int as, double[] b, int bo, int bs,
+                                       double[] c, int co, int cs) {
+        switch (op.arity()) {
+            case 1 -> {
+                if (as == 1) {
+                    unary(op, s, from, to, o, a);
+                } else {
+                    java.util.Arrays.fill(o, from, to, ElementwiseKernels.unary(op, s, a[ao]));
+                }
+                return true;
+            }
+            case 2 -> {
+                if (as == 1 && bs == 1) {
+                    binary(op, from, to, o, a, b);
+                    return true;
+                }
+                if (as == 1) {
+                    ElementwiseOp so = ElementwiseKernels.withScalarRight(op);
+                    if (so != null) {
+                        unary(so, op == ElementwiseOp.SUB ? -b[bo] : b[bo], from, to, o, a);
+                        return true;
+                    }
+                    return false;
+                }
+                if (bs == 1) {
+                    ElementwiseOp so = ElementwiseKernels.withScalarLeft(op);
+                    if (so != null) {
+                        unary(so, a[ao], from, to, o, b);
+                        return true;
+                    }
+                    return false;
+                }
+                java.util.Arrays.fill(o, from, to, ElementwiseKernels.binary(op, a[ao], b[bo]));
+                return true;
+            }
+            default -> {
+                if (as == 1 && bs == 1 && cs == 1) {
+                    for (int i = from; i < to; i++) {
+                        o[i] = a[i] != 0 ? b[i] : c[i]; // inputs are (condition, a, b)
+                    }
+                    return true;
+                }
+                return false;
+            }
+        }
+    }
+
+    /** {@link #row} for unit-stride operands at different offsets, {@link #BLOCK} elements at a time. */
+    private static void rebased(ElementwiseOp op, double s, int n, double[] o, int oo,
+                                double[] a, int ao, int as, double[] b, int bo, int bs,
+                                double[] c, int co, int cs) {
+        int block = Math.min(BLOCK, n);
+        double[] ob = new double[block];
+        double[] ab = as == 1 ? new double[block] : a;
+        double[] bb = bs == 1 && b != null ? new double[block] : b;
+        double[] cb = cs == 1 && c != null ? new double[block] : c;
+        for (int done = 0; done < n; done += block) {
+            int len = Math.min(block, n - done);
+            if (as == 1) {
+                System.arraycopy(a, ao + done, ab, 0, len);
+            }
+            if (bb != b) {
+                System.arraycopy(b, bo + done, bb, 0, len);
+            }
+            if (cb != c) {
+                System.arraycopy(c, co + done, cb, 0, len);
+            }
+            row(op, s, len, ob, 0, 1, ab, as == 1 ? 0 : ao, as, bb, bb != b ? 0 : bo, bs, cb, cb != c ? 0 : co, cs);
+            System.arraycopy(ob, 0, o, oo + done, len);
+        }
     }
 
     private static void strided(ElementwiseOp op, double s, int n, double[] o, int oo, int os,
@@ -86,126 +138,146 @@ final class ElementwiseF64 {
         }
     }
 
-    private static void unary(ElementwiseOp op, double s, int n, double[] o, int oo, double[] a, int ao) {
+    static void unary(ElementwiseOp op, double s, int from, int to, double[] o, double[] a) {
         switch (op) {
             case NEG -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = -a[ao + i];
+                for (int i = from; i < to; i++) {
+                    o[i] = -a[i];
                 }
             }
             case EXP -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = Math.exp(a[ao + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.exp(a[i]);
                 }
             }
             case LOG -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = Math.log(a[ao + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.log(a[i]);
                 }
             }
             case SQRT -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = Math.sqrt(a[ao + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.sqrt(a[i]);
                 }
             }
             case ABS -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = Math.abs(a[ao + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.abs(a[i]);
+                }
+            }
+            case SIN -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.sin(a[i]);
+                }
+            }
+            case COS -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.cos(a[i]);
                 }
             }
             case TANH -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = Math.tanh(a[ao + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.tanh(a[i]);
+                }
+            }
+            case POW_SCALAR -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.pow(a[i], s);
+                }
+            }
+            case RPOW_SCALAR -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.pow(s, a[i]);
                 }
             }
             case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = (1.0 / (1.0 + Math.exp(-a[ao + i])));
+                for (int i = from; i < to; i++) {
+                    o[i] = (1.0 / (1.0 + Math.exp(-a[i])));
                 }
             }
             case RELU -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = Math.max(a[ao + i], 0);
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.max(a[i], 0);
                 }
             }
             case ADD_SCALAR -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] + s;
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] + s;
                 }
             }
             case MUL_SCALAR -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] * s;
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] * s;
                 }
             }
             case RSUB_SCALAR -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = s - a[ao + i];
+                for (int i = from; i < to; i++) {
+                    o[i] = s - a[i];
                 }
             }
             case DIV_SCALAR -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] / s;
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] / s;
                 }
             }
             case RDIV_SCALAR -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = s / a[ao + i];
+                for (int i = from; i < to; i++) {
+                    o[i] = s / a[i];
                 }
             }
             case GT_SCALAR -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] > s ? 1 : 0;
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] > s ? 1 : 0;
                 }
             }
             case EQ_SCALAR -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] == s ? 1 : 0;
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] == s ? 1 : 0;
                 }
             }
             default -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = ElementwiseKernels.unary(op, s, a[ao + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = ElementwiseKernels.unary(op, s, a[i]);
                 }
             }
         }
     }
 
-    private static void binary(ElementwiseOp op, int n, double[] o, int oo, double[] a, int ao, double[] b, int bo) {
+    private static void binary(ElementwiseOp op, int from, int to, double[] o, double[] a, double[] b) {
         switch (op) {
             case ADD -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] + b[bo + i];
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] + b[i];
                 }
             }
             case SUB -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] - b[bo + i];
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] - b[i];
                 }
             }
             case MUL -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] * b[bo + i];
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] * b[i];
                 }
             }
             case DIV -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = a[ao + i] / b[bo + i];
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] / b[i];
                 }
             }
             case MAXIMUM -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = Math.max(a[ao + i], b[bo + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.max(a[i], b[i]);
                 }
             }
             case MINIMUM -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = Math.min(a[ao + i], b[bo + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = Math.min(a[i], b[i]);
                 }
             }
             default -> {
-                for (int i = 0; i < n; i++) {
-                    o[oo + i] = ElementwiseKernels.binary(op, a[ao + i], b[bo + i]);
+                for (int i = from; i < to; i++) {
+                    o[i] = ElementwiseKernels.binary(op, a[i], b[i]);
                 }
             }
         }

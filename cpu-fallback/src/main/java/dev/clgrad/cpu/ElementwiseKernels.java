@@ -30,6 +30,7 @@ final class ElementwiseKernels {
         }
         int arity = in.length;
         CpuBuffer ob = (CpuBuffer) out.buffer();
+        boolean split = par.worthSplitting(n, cost(op));
         boolean flat = ol.isContiguous();
         for (int k = 0; k < arity && flat; k++) {
             flat = in[k].layout().isContiguous() || isOneElement(in[k].layout());
@@ -42,7 +43,7 @@ final class ElementwiseKernels {
             int as = arity > 0 ? unitOrZero(in[0].layout(), n) : 0;
             int bs = arity > 1 ? unitOrZero(in[1].layout(), n) : 0;
             int cs = arity > 2 ? unitOrZero(in[2].layout(), n) : 0;
-            if (!par.worthSplitting(n)) {
+            if (!split) {
                 flatRange(op, scalar, ob, in, 0, (int) n, oo, ao, as, bo, bs, co, cs);
             } else {
                 par.forRange(n, 1024, (from, to) -> flatRange(op, scalar, ob, in, (int) from, (int) to,
@@ -59,11 +60,18 @@ final class ElementwiseKernels {
             offsets[k + 1] = in[k].layout().offset();
         }
         StridedCursor cursor = StridedCursor.of(ol.shape(), strides, offsets);
-        if (!par.worthSplitting(n)) {
+        if (!split) {
             strided(op, scalar, ob, in, cursor, 0, n);
         } else {
             par.forRange(n, 1, (from, to) -> strided(op, scalar, ob, in, cursor.copy(), from, to));
         }
+    }
+
+    private static int cost(ElementwiseOp op) {
+        return switch (op) {
+            case EXP, LOG, SIN, COS, TANH, SIGMOID, POW, POW_SCALAR, RPOW_SCALAR -> CpuParallel.COST_TRANSCENDENTAL;
+            default -> CpuParallel.COST_STREAM;
+        };
     }
 
     private static boolean isOneElement(Layout l) {

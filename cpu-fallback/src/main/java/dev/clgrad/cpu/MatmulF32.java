@@ -5,10 +5,10 @@ package dev.clgrad.cpu;
  * {@code double}; keep the two in step.
  *
  * <p>Blocking: the columns of {@code C} are taken {@link #NC} at a time and the depth {@link #KC}
- * at a time; the matching block of {@code B} is packed row-major into a panel (or used in place
- * when its rows are already unit-stride), and {@link #MR} rows of {@code C} are computed at once
- * in a small tile whose inner loop over columns the JIT vectorises: each loaded {@code B} value
- * feeds {@link #MR} multiply-adds.
+ * at a time; the matching block of {@code B} is packed into one array per row, and {@link #MR}
+ * rows of {@code C} are computed at once in tile rows, so each loaded {@code B} value feeds
+ * {@link #MR} multiply-adds. Every array the inner loop touches starts at index 0: C2 in JDK 17
+ * vectorises a loop only when its arrays share one offset, and this loop is where the time goes.
  */
 final class MatmulF32 {
     static final int MR = 4;
@@ -18,117 +18,128 @@ final class MatmulF32 {
     private MatmulF32() {
     }
 
-    /** Scratch one thread needs for a {@code k}-deep, {@code n}-wide product: a tile and, if {@code packs}, a panel. */
-    static float[] scratch(int k, int n, boolean packs) {
-        return new float[tileOffset(k, n, packs) + MR * Math.min(NC, n)];
-    }
+    /** One thread's working memory: a packed block of B and {@link #MR} tile rows. */
+    static final class Scratch {
+        final float[][] panel;
+        final float[] t0;
+        final float[] t1;
+        final float[] t2;
+        final float[] t3;
 
-    private static int tileOffset(int k, int n, boolean packs) {
-        return packs ? Math.min(KC, k) * Math.min(NC, n) : 0;
+        Scratch(int k, int n) {
+            int nc = Math.min(NC, n);
+            panel = new float[Math.min(KC, k)][nc];
+            t0 = new float[nc];
+            t1 = new float[nc];
+            t2 = new float[nc];
+            t3 = new float[nc];
+        }
     }
 
     /**
-     * {@code C[i, :] = A[i, :] @ B} for rows {@code [rowFrom, rowTo)} of one batch; {@code x[o + i*si + j*sj]}
-     * addresses each matrix.
+     * {@code C[i, :] = A[i, :] @ B} for rows {@code [rowFrom, rowTo)} of one batch, where
+     * {@code x[o + i*si + j*sj]} addresses each matrix.
      */
     static void rows(float[] a, int ao, int sam, int sak, float[] b, int bo, int sbk, int sbn,
-                     float[] c, int co, int scm, int scn, int rowFrom, int rowTo, int n, int k, float[] scratch) {
-        int tile = tileOffset(k, n, sbn != 1);
+                     float[] c, int co, int scm, int scn, int rowFrom, int rowTo, int n, int k, Scratch sc) {
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                float[] p;
-                int po;
-                int ldp;
-                if (sbn == 1) {
-                    p = b;
-                    po = bo + pc * sbk + jc;
-                    ldp = sbk;
-                } else {
-                    pack(b, bo + pc * sbk + jc * sbn, sbk, sbn, kc, nc, scratch);
-                    p = scratch;
-                    po = 0;
-                    ldp = nc;
-                }
+                pack(b, bo + pc * sbk + jc * sbn, sbk, sbn, kc, nc, sc.panel);
+                boolean first = pc == 0;
                 int i = rowFrom;
                 for (; i + MR <= rowTo; i += MR) {
-                    block4(a, ao + i * sam + pc * sak, sam, sak, p, po, ldp,
-                            c, co + i * scm + jc * scn, scm, scn, kc, nc, pc == 0, scratch, tile);
+                    block4(a, ao + i * sam + pc * sak, sam, sak, sc, c, co + i * scm + jc * scn, scm, scn, kc, nc, first);
                 }
                 for (; i < rowTo; i++) {
-                    block1(a, ao + i * sam + pc * sak, sak, p, po, ldp,
-                            c, co + i * scm + jc * scn, scn, kc, nc, pc == 0, scratch, tile);
+                    block1(a, ao + i * sam + pc * sak, sak, sc, c, co + i * scm + jc * scn, scn, kc, nc, first);
                 }
             }
         }
     }
 
-    private static void pack(float[] b, int bo, int sbk, int sbn, int kc, int nc, float[] panel) {
-        for (int kk = 0, d = 0; kk < kc; kk++) {
-            for (int j = 0, s = bo + kk * sbk; j < nc; j++, s += sbn) {
-                panel[d++] = b[s];
+    private static void pack(float[] b, int bo, int sbk, int sbn, int kc, int nc, float[][] panel) {
+        for (int kk = 0; kk < kc; kk++) {
+            float[] row = panel[kk];
+            int s = bo + kk * sbk;
+            if (sbn == 1) {
+                System.arraycopy(b, s, row, 0, nc);
+            } else {
+                for (int j = 0; j < nc; j++, s += sbn) {
+                    row[j] = b[s];
+                }
             }
         }
     }
 
-    /** Four rows of C over {@code nc} columns, adding {@code kc} products to them unless {@code first}. */
-    private static void block4(float[] a, int ao, int sam, int sak, float[] p, int po, int ldp,
-                               float[] c, int co, int scm, int scn, int kc, int nc, boolean first,
-                               float[] t, int to) {
-        int t0 = to;
-        int t1 = to + nc;
-        int t2 = to + 2 * nc;
-        int t3 = to + 3 * nc;
-        if (first) {
-            java.util.Arrays.fill(t, to, to + MR * nc, 0);
+    private static void load(float[] c, int co, int scn, float[] t, int nc, boolean zero) {
+        if (zero) {
+            java.util.Arrays.fill(t, 0, nc, 0);
+        } else if (scn == 1) {
+            System.arraycopy(c, co, t, 0, nc);
         } else {
-            for (int r = 0; r < MR; r++) {
-                for (int j = 0, s = co + r * scm; j < nc; j++, s += scn) {
-                    t[to + r * nc + j] = c[s];
-                }
+            for (int j = 0; j < nc; j++, co += scn) {
+                t[j] = c[co];
             }
         }
+    }
+
+    private static void store(float[] t, float[] c, int co, int scn, int nc) {
+        if (scn == 1) {
+            System.arraycopy(t, 0, c, co, nc);
+        } else {
+            for (int j = 0; j < nc; j++, co += scn) {
+                c[co] = t[j];
+            }
+        }
+    }
+
+    /** Four rows of C over {@code nc} columns: adds {@code kc} products to them, or starts from 0 if {@code first}. */
+    private static void block4(float[] a, int ao, int sam, int sak, Scratch sc, float[] c, int co, int scm, int scn,
+                               int kc, int nc, boolean first) {
+        float[] t0 = sc.t0;
+        float[] t1 = sc.t1;
+        float[] t2 = sc.t2;
+        float[] t3 = sc.t3;
+        load(c, co, scn, t0, nc, first);
+        load(c, co + scm, scn, t1, nc, first);
+        load(c, co + 2 * scm, scn, t2, nc, first);
+        load(c, co + 3 * scm, scn, t3, nc, first);
+        float[][] panel = sc.panel;
         for (int kk = 0; kk < kc; kk++) {
             int ak = ao + kk * sak;
             float a0 = a[ak];
             float a1 = a[ak + sam];
             float a2 = a[ak + 2 * sam];
             float a3 = a[ak + 3 * sam];
-            int pk = po + kk * ldp;
+            float[] p = panel[kk];
             for (int j = 0; j < nc; j++) {
-                float bv = p[pk + j];
-                t[t0 + j] += a0 * bv;
-                t[t1 + j] += a1 * bv;
-                t[t2 + j] += a2 * bv;
-                t[t3 + j] += a3 * bv;
+                float bv = p[j];
+                t0[j] += a0 * bv;
+                t1[j] += a1 * bv;
+                t2[j] += a2 * bv;
+                t3[j] += a3 * bv;
             }
         }
-        for (int r = 0; r < MR; r++) {
-            for (int j = 0, s = co + r * scm; j < nc; j++, s += scn) {
-                c[s] = t[to + r * nc + j];
-            }
-        }
+        store(t0, c, co, scn, nc);
+        store(t1, c, co + scm, scn, nc);
+        store(t2, c, co + 2 * scm, scn, nc);
+        store(t3, c, co + 3 * scm, scn, nc);
     }
 
-    private static void block1(float[] a, int ao, int sak, float[] p, int po, int ldp,
-                               float[] c, int co, int scn, int kc, int nc, boolean first, float[] t, int to) {
-        if (first) {
-            java.util.Arrays.fill(t, to, to + nc, 0);
-        } else {
-            for (int j = 0, s = co; j < nc; j++, s += scn) {
-                t[to + j] = c[s];
-            }
-        }
+    private static void block1(float[] a, int ao, int sak, Scratch sc, float[] c, int co, int scn,
+                               int kc, int nc, boolean first) {
+        float[] t0 = sc.t0;
+        load(c, co, scn, t0, nc, first);
+        float[][] panel = sc.panel;
         for (int kk = 0; kk < kc; kk++) {
             float a0 = a[ao + kk * sak];
-            int pk = po + kk * ldp;
+            float[] p = panel[kk];
             for (int j = 0; j < nc; j++) {
-                t[to + j] += a0 * p[pk + j];
+                t0[j] += a0 * p[j];
             }
         }
-        for (int j = 0, s = co; j < nc; j++, s += scn) {
-            c[s] = t[to + j];
-        }
+        store(t0, c, co, scn, nc);
     }
 }

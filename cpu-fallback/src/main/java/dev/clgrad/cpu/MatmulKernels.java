@@ -10,6 +10,13 @@ import dev.clgrad.spi.View;
  * one thread in a fixed order, so results do not depend on the split.
  */
 final class MatmulKernels {
+    /**
+     * Products of at most this many multiply-adds per batch skip packing. The plain loop adds
+     * the same products in the same order, starting from 0 in the output dtype, as the blocked
+     * kernels do, so the choice of path never changes a bit of the result.
+     */
+    private static final long SMALL = 4096;
+
     private MatmulKernels() {
     }
 
@@ -40,16 +47,24 @@ final class MatmulKernels {
         int bo = (int) bl.offset();
         int co = (int) cl.offset();
         long work = (long) batches * m * n * k;
+        if ((long) m * n * k <= SMALL && work <= SMALL * 16) {
+            for (int batch = 0; batch < batches; batch++) {
+                small(ab, ao + batch * as[0], as[1], as[2], bb, bo + batch * bs[0], bs[1], bs[2],
+                        cb, co + batch * ct[0], ct[1], ct[2], m, n, k);
+            }
+            return;
+        }
         // units of work: MR rows of one batch; a thread takes a run of consecutive units
         int blocksPerBatch = (m + MatmulF32.MR - 1) / MatmulF32.MR;
         long units = (long) batches * blocksPerBatch;
-        int tasks = par.worthSplitting(work / 8) ? (int) Math.min(par.threads(), units) : 1;
+        // one multiply-add of matmul counts as one unit: splitting starts near 100^3
+        int tasks = par.worthSplitting(work, 1) ? (int) Math.min(par.threads(), units) : 1;
         par.run(tasks, t -> {
             long from = units * t / tasks;
             long to = units * (t + 1) / tasks;
             boolean f32 = cb.dtype == DType.FLOAT32;
-            float[] s32 = f32 ? MatmulF32.scratch(k, n, bs[2] != 1) : null;
-            double[] s64 = f32 ? null : MatmulF64.scratch(k, n, bs[2] != 1);
+            MatmulF32.Scratch s32 = f32 ? new MatmulF32.Scratch(k, n) : null;
+            MatmulF64.Scratch s64 = f32 ? null : new MatmulF64.Scratch(k, n);
             for (long u = from; u < to; ) {
                 int batch = (int) (u / blocksPerBatch);
                 int firstBlock = (int) (u % blocksPerBatch);
@@ -69,6 +84,37 @@ final class MatmulKernels {
                 u += lastBlock - firstBlock;
             }
         });
+    }
+
+    private static void small(CpuBuffer ab, int ao, int sam, int sak, CpuBuffer bb, int bo, int sbk, int sbn,
+                              CpuBuffer cb, int co, int scm, int scn, int m, int n, int k) {
+        if (cb.dtype == DType.FLOAT32) {
+            float[] a = ab.f32;
+            float[] b = bb.f32;
+            float[] c = cb.f32;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float acc = 0;
+                    for (int p = 0, x = ao + i * sam, y = bo + j * sbn; p < k; p++, x += sak, y += sbk) {
+                        acc += a[x] * b[y];
+                    }
+                    c[co + i * scm + j * scn] = acc;
+                }
+            }
+        } else {
+            double[] a = ab.f64;
+            double[] b = bb.f64;
+            double[] c = cb.f64;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int p = 0, x = ao + i * sam, y = bo + j * sbn; p < k; p++, x += sak, y += sbk) {
+                        acc += a[x] * b[y];
+                    }
+                    c[co + i * scm + j * scn] = acc;
+                }
+            }
+        }
     }
 
     /** Strides as ints, 0 for size-1 dimensions (whose stride may be anything). */

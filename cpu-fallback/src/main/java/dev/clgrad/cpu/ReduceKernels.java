@@ -107,7 +107,7 @@ final class ReduceKernels {
     /** Reduces {@code len > 0} consecutive elements, split over threads when large. */
     private static double dense(CpuParallel par, ReduceOp op, CpuBuffer b, int off, int len) {
         int pieces = (len + PIECE - 1) / PIECE;
-        if (pieces == 1 || !par.worthSplitting(len)) {
+        if (pieces == 1 || !par.worthSplitting(len, CpuParallel.COST_REDUCE)) {
             return denseSequential(op, b, off, len);
         }
         double[] partial = new double[pieces];
@@ -272,7 +272,7 @@ final class ReduceKernels {
     /** {@code rows} outputs, each reducing {@code len} consecutive inputs. */
     private static void rows(CpuParallel par, ReduceOp op, CpuBuffer ib, int io, CpuBuffer ob, int oo,
                              int rows, int len) {
-        if (rows == 1 || !par.worthSplitting((long) rows * len)) {
+        if (rows == 1 || !par.worthSplitting((long) rows * len, CpuParallel.COST_REDUCE)) {
             rowRange(op, ib, io, ob, oo, len, 0, rows);
         } else {
             par.forRange(rows, 1, (from, to) -> rowRange(op, ib, io, ob, oo, len, (int) from, (int) to));
@@ -299,7 +299,7 @@ final class ReduceKernels {
                 split = d;
             }
         }
-        if (split < 0 || !par.worthSplitting(il.numel())) {
+        if (split < 0 || !par.worthSplitting(il.numel(), CpuParallel.COST_REDUCE)) {
             generalPart(op, ib, il, ob, ol);
             return;
         }

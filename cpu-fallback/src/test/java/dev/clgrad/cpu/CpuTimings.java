@@ -4,6 +4,7 @@ import dev.clgrad.DType;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.RandomOp;
 import dev.clgrad.spi.ReduceOp;
 import dev.clgrad.spi.View;
 import java.util.Arrays;
@@ -23,13 +24,16 @@ public final class CpuTimings {
     /** Runs the probes named on the command line (all when none). */
     public static void main(String[] args) {
         List<String> which = args.length == 0 ? List.of("small", "threshold", "big", "matmul") : List.of(args);
-        for (String w : which) {
-            switch (w) {
+        for (int i = 0; i < which.size(); i++) {
+            switch (which.get(i)) {
                 case "small" -> small();
                 case "threshold" -> threshold();
                 case "big" -> big();
-                case "matmul" -> matmul(args.length > 1 ? Integer.parseInt(args[1]) : 1024);
-                default -> throw new IllegalArgumentException("unknown probe " + w);
+                case "matmul" -> {
+                    boolean sized = i + 1 < which.size() && which.get(i + 1).matches("\\d+");
+                    matmul(sized ? Integer.parseInt(which.get(++i)) : 1024);
+                }
+                default -> throw new IllegalArgumentException("unknown probe " + which.get(i));
             }
         }
     }
@@ -85,29 +89,48 @@ public final class CpuTimings {
         }
     }
 
-    /** Serial against 2-way split for add and sum over growing sizes. */
-    static void threshold() {
+    /**
+     * Serial against split for add, sum and exp over growing sizes: each round times both
+     * backends back to back (so drift in the machine hits both), and the figures are medians
+     * of the rounds.
+     */
+    static void threshold(String... args) {
         int threads = Runtime.getRuntime().availableProcessors();
         CpuBackend serial = new CpuBackend(1, Long.MAX_VALUE);
         CpuBackend split = new CpuBackend(threads, 1);
-        System.out.println("n, add serial us, add split us, sum serial us, sum split us");
+        System.out.println("n, add serial us, add split us, sum serial us, sum split us, exp serial us, exp split us,"
+                + " uniform serial us, uniform split us, normal serial us, normal split us");
         for (int pass = 0; pass < 2; pass++) {
-            for (int log = 10; log <= 22; log++) {
+            for (int log = 10; log <= (args.length > 0 ? Integer.parseInt(args[0]) : 22); log++) {
                 int n = 1 << log;
-                double[] r = new double[4];
-                int k = 0;
-                for (CpuBackend be : new CpuBackend[] {serial, split}) {
-                    View a = vec(be, n);
-                    View b = vec(be, n);
-                    View o = vec(be, n);
-                    View s = vec(be, 1);
-                    int reps = Math.max(20, (1 << 24) / n);
-                    r[k] = median(() -> be.elementwise(ElementwiseOp.ADD, 0, o, a, b), reps, 11) / 1e3;
-                    r[k + 2] = median(() -> be.reduce(ReduceOp.SUM, a, s), reps, 11) / 1e3;
-                    k++;
+                View[][] v = new View[2][];
+                CpuBackend[] bes = {serial, split};
+                for (int k = 0; k < 2; k++) {
+                    v[k] = new View[] {vec(bes[k], n), vec(bes[k], n), vec(bes[k], n), vec(bes[k], 1)};
+                }
+                int reps = Math.max(3, (1 << 20) / n);
+                int rounds = pass == 0 ? 3 : 21;
+                double[][] t = new double[10][rounds];
+                for (int r = 0; r < rounds; r++) {
+                    for (int k = 0; k < 2; k++) {
+                        CpuBackend be = bes[k];
+                        View[] x = v[k];
+                        t[k][r] = median(() -> be.elementwise(ElementwiseOp.ADD, 0, x[2], x[0], x[1]), reps, 1) / 1e3;
+                        t[2 + k][r] = median(() -> be.reduce(ReduceOp.SUM, x[0], x[3]), reps, 1) / 1e3;
+                        t[4 + k][r] = median(() -> be.elementwise(ElementwiseOp.EXP, 0, x[2], x[0]), Math.max(1, reps / 16), 1) / 1e3;
+                        t[6 + k][r] = median(() -> be.random(RandomOp.UNIFORM, 1, 0, x[2]), Math.max(1, reps / 16), 1) / 1e3;
+                        t[8 + k][r] = median(() -> be.random(RandomOp.NORMAL, 1, 0, x[2]), Math.max(1, reps / 16), 1) / 1e3;
+                    }
                 }
                 if (pass == 1) {
-                    System.out.printf(Locale.ROOT, "2^%d, %.2f, %.2f, %.2f, %.2f%n", log, r[0], r[1], r[2], r[3]);
+                    for (double[] row : t) {
+                        Arrays.sort(row);
+                    }
+                    StringBuilder line = new StringBuilder("2^" + log);
+                    for (double[] row : t) {
+                        line.append(String.format(Locale.ROOT, ", %.2f", row[rounds / 2]));
+                    }
+                    System.out.println(line);
                 }
             }
         }

@@ -95,7 +95,7 @@ class ElementwiseTest {
         return in;
     }
 
-    enum Case { CONTIGUOUS, OFFSET_STRIDED, TRANSPOSED, BROADCAST, ONE_ELEMENT_BROADCAST, LONG_CONTIGUOUS }
+    enum Case { CONTIGUOUS, SAME_OFFSETS, OFFSET_STRIDED, TRANSPOSED, BROADCAST, ONE_ELEMENT_BROADCAST, LONG_CONTIGUOUS }
 
     static Stream<Arguments> everyOp() {
         List<Arguments> all = new ArrayList<>();
@@ -112,13 +112,14 @@ class ElementwiseTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("everyOp")
     void every_op_matches_its_reference_on_serial_and_split_backends(ElementwiseOp op, DType dt, Case c) {
-        long[] shape = c == Case.LONG_CONTIGUOUS ? new long[] {1037} : new long[] {3, 4, 5};
+        long[] shape = c == Case.LONG_CONTIGUOUS ? new long[] {1037} : c == Case.SAME_OFFSETS ? new long[] {1501} : new long[] {3, 4, 5};
         int n = (int) Layout.contiguous(shape).numel();
         double[][] in = inputs(op, n, op.ordinal() * 31L + c.ordinal());
         Layout[] inLayouts = new Layout[op.arity()];
         for (int k = 0; k < inLayouts.length; k++) {
             inLayouts[k] = switch (c) {
                 case CONTIGUOUS, LONG_CONTIGUOUS -> contiguous(k, shape);
+                case SAME_OFFSETS -> contiguous(2, shape);
                 case OFFSET_STRIDED -> strided(3 + k, shape);
                 case TRANSPOSED -> transposed(1, shape);
                 case BROADCAST -> k % 2 == 0 ? expand(contiguous(2, 3, 1, 5), shape) : expand(contiguous(0, 1, 4, 1), shape);

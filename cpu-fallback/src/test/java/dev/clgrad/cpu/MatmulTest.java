@@ -169,6 +169,24 @@ class MatmulTest {
     }
 
     @Test
+    void the_plain_path_for_small_products_and_the_blocked_path_agree_bit_for_bit() {
+        // 16x16x16 per batch takes the plain loop alone, and the blocked kernels in a batch of 17
+        int m = 16;
+        double[] a = Tensors.random(m * m, 21);
+        double[] x = Tensors.random(m * m, 22);
+        View va = serial.make(DType.FLOAT32, transposed(0, 1, m, m), a);
+        View vb = serial.make(DType.FLOAT32, contiguous(0, 1, m, m), x);
+        View one = serial.empty(DType.FLOAT32, contiguous(0, 1, m, m));
+        serial.backend.matmul(va, vb, one);
+        View ba = new View(va.buffer(), new Layout(new long[] {17, m, m}, new long[] {0, 1, m}, 0));
+        View bb = new View(vb.buffer(), new Layout(new long[] {17, m, m}, new long[] {0, m, 1}, 0));
+        View many = serial.empty(DType.FLOAT32, contiguous(0, 17, m, m));
+        serial.backend.matmul(ba, bb, many);
+        double[] first = java.util.Arrays.copyOf(serial.get(many), m * m);
+        assertSameBits(serial.get(one), first, "plain vs blocked");
+    }
+
+    @Test
     void rejects_mismatched_inner_dimensions_naming_the_shapes() {
         View a = serial.make(DType.FLOAT32, contiguous(0, 1, 2, 3), new double[6]);
         View b = serial.make(DType.FLOAT32, contiguous(0, 1, 4, 2), new double[8]);
