@@ -47,6 +47,21 @@ final class AutogradMeta {
         }
     }
 
+    /** {@code requires_grad_}: only leaves can change it; a non-leaf may only confirm true. */
+    static void setRequiresGrad(Tensor owner, boolean requiresGrad) {
+        if (gradFn(owner) != null) {
+            if (!requiresGrad) {
+                throw new AutogradException("requiresGrad_: you can only change requires_grad flags of leaf "
+                        + "variables. If you want to use a computed variable in a subgraph that doesn't require "
+                        + "differentiation use varNoGrad = var.detach().");
+            }
+            return;
+        }
+        if (requiresGrad || owner.meta != null) {
+            owner.meta().leafRequiresGrad = requiresGrad;
+        }
+    }
+
     /** The edge gradients of {@code owner} flow along. */
     static Edge gradientEdge(Tensor owner) {
         GradFn fn = gradFn(owner);

@@ -199,9 +199,14 @@ public final class Tensor implements AutoCloseable {
         return Creation.random(RandomOp.NORMAL, DType.FLOAT32, shape, Device.getDefault());
     }
 
-    /** Random samples with the given dtype on the given device. */
-    public static Tensor random(boolean normal, DType dtype, Device device, long... shape) {
-        return Creation.random(normal ? RandomOp.NORMAL : RandomOp.UNIFORM, dtype, shape, device);
+    /** Uniform samples on [0, 1) with the given dtype on the given device. */
+    public static Tensor rand(DType dtype, Device device, long... shape) {
+        return Creation.random(RandomOp.UNIFORM, dtype, shape, device);
+    }
+
+    /** Standard normal samples with the given dtype on the given device. */
+    public static Tensor randn(DType dtype, Device device, long... shape) {
+        return Creation.random(RandomOp.NORMAL, dtype, shape, device);
     }
 
     /**
@@ -657,17 +662,7 @@ public final class Tensor implements AutoCloseable {
     /** Sets whether gradients are computed for this leaf. */
     public Tensor requiresGrad_(boolean requiresGrad) {
         checkOpen("requiresGrad_");
-        if (gradFn() != null) {
-            if (!requiresGrad) {
-                throw new AutogradException("requiresGrad_: you can only change requires_grad flags of leaf "
-                        + "variables. If you want to use a computed variable in a subgraph that doesn't require "
-                        + "differentiation use varNoGrad = var.detach().");
-            }
-            return this;
-        }
-        if (requiresGrad || meta != null) {
-            meta().leafRequiresGrad = requiresGrad;
-        }
+        AutogradMeta.setRequiresGrad(this, requiresGrad);
         return this;
     }
 

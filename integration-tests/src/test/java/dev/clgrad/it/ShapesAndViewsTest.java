@@ -431,7 +431,7 @@ class ShapesAndViewsTest {
         assertFalse(Arrays.equals(first, Tensor.rand(1000).toDoubleArray()), "another seed, other numbers");
         // the same seed gives the same numbers on every device
         Tensor.manualSeed(42);
-        double[] onCpu = Tensor.random(false, DType.FLOAT32, Device.cpu(), 1000).toDoubleArray();
+        double[] onCpu = Tensor.rand(DType.FLOAT32, Device.cpu(), 1000).toDoubleArray();
         assertArrayEquals(first, onCpu, 0.0, "rand on " + d + " and on cpu differ for one seed");
     }
 }
