@@ -18,26 +18,26 @@ final class CpuParallel {
      * streaming op such as {@code add}; kernels scale their element count by the costs below.
      *
      * <p>Measured with {@code CpuTimings threshold} on the 2-core development VM (AMD EPYC,
-     * JDK 17; medians of 21 rounds, serial and split timed back to back): one round trip through
-     * the pool costs about 18 us (a float32 add of 2^11 elements: 0.3 us serial, 18 us split).
-     * Splitting float32 {@code add} first wins at 2^20 elements (640 vs 616 us; at 2^19 it still
-     * loses, 268 vs 296 us, because one core already saturates memory bandwidth); contiguous
-     * {@code sum} first wins at 2^18 (113 vs 98 us); {@code exp} at 2^14 (117 vs 105 us); uniform
-     * draws at 2^13-2^14; normal draws at 2^12 (169 vs 114 us). The host's other tenants make
-     * these numbers move by up to 2x between runs; the weights below only need to be right
-     * to within a factor of 2 or so.
+     * JDK 17; medians of 21 rounds, serial and 2-thread split timed back to back, serial/split):
+     * one round trip through the pool costs about 19 us (float32 add of 2^11 elements: 0.4 vs
+     * 19.7 us). Float32 {@code add} breaks even at 2^19 (352 vs 334 us) and wins at 2^20 (774 vs
+     * 576 us): one core nearly saturates memory bandwidth. Contiguous {@code sum} loses at 2^17
+     * (58 vs 65 us) and wins at 2^18 (127 vs 97 us). {@code exp} wins from 2^13 (105 vs 93 us),
+     * uniform draws from 2^13 (100 vs 89 us), normal draws from 2^11 (120 vs 96 us). The costs
+     * below put each family's threshold at its measured break-even. Other tenants of the host
+     * move these figures by up to 2x between runs, so they are right to within about that.
      */
     static final long DEFAULT_MIN_PARALLEL_WORK = 1L << 20;
-    /** Work per element of add, copy, fill and the other streaming ops. */
+    /** Work per element of add, copy, fill and the other streaming ops: splits from 2^20. */
     static final int COST_STREAM = 1;
-    /** Work per input element of a reduction. */
+    /** Work per input element of a reduction: splits from 2^18. */
     static final int COST_REDUCE = 4;
-    /** Work per element of exp, log, sin, cos, tanh, sigmoid and pow. */
-    static final int COST_TRANSCENDENTAL = 64;
-    /** Work per element of a uniform draw. */
-    static final int COST_UNIFORM = 64;
-    /** Work per element of a normal draw. */
-    static final int COST_NORMAL = 256;
+    /** Work per element of exp, log, sin, cos, tanh, sigmoid and pow: splits from 2^13. */
+    static final int COST_TRANSCENDENTAL = 128;
+    /** Work per element of a uniform draw: splits from 2^13. */
+    static final int COST_UNIFORM = 128;
+    /** Work per element of a normal draw: splits from 2^11. */
+    static final int COST_NORMAL = 512;
 
     private static final class SharedPool {
         static final ForkJoinPool POOL = new ForkJoinPool(

@@ -12,10 +12,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Timing probes behind the numbers quoted in {@link CpuParallel} and the module's notes; not a
- * test. Run after {@code mvn -pl cpu-fallback test-compile}:
- * <pre>java -cp target/classes:target/test-classes:$RUNTIME_JAR dev.clgrad.cpu.CpuTimings [threshold|matmul|big|small]</pre>
- * Every figure is the median of several timed repetitions after a warm-up.
+ * Timing probes behind the numbers quoted in {@link CpuParallel} and {@link MatmulKernels}; not a
+ * test. Run after {@code mvn -pl cpu-fallback test-compile}, from {@code cpu-fallback/}:
+ * <pre>
+ * java -cp target/classes:target/test-classes:$RUNTIME_JAR dev.clgrad.cpu.CpuTimings \
+ *     [small] [threshold] [big] [matmul [n]]
+ * </pre>
+ * {@code small}: per-call cost on 4 elements; {@code threshold}: serial against split for
+ * add, sum, exp and random draws from 2^10 to 2^22 elements; {@code big}: add and sum of 2^24
+ * floats; {@code matmul}: GFLOP/s of an n^3 float32 product (n = 1024 by default). Every
+ * figure is a median of timed repetitions after a warm-up. On a shared host, check that two
+ * busy threads really run in parallel before trusting a split-versus-serial comparison.
  */
 public final class CpuTimings {
     private CpuTimings() {
@@ -94,14 +101,14 @@ public final class CpuTimings {
      * backends back to back (so drift in the machine hits both), and the figures are medians
      * of the rounds.
      */
-    static void threshold(String... args) {
+    static void threshold() {
         int threads = Runtime.getRuntime().availableProcessors();
         CpuBackend serial = new CpuBackend(1, Long.MAX_VALUE);
         CpuBackend split = new CpuBackend(threads, 1);
         System.out.println("n, add serial us, add split us, sum serial us, sum split us, exp serial us, exp split us,"
                 + " uniform serial us, uniform split us, normal serial us, normal split us");
         for (int pass = 0; pass < 2; pass++) {
-            for (int log = 10; log <= (args.length > 0 ? Integer.parseInt(args[0]) : 22); log++) {
+            for (int log = 10; log <= 22; log++) {
                 int n = 1 << log;
                 View[][] v = new View[2][];
                 CpuBackend[] bes = {serial, split};
@@ -136,30 +143,41 @@ public final class CpuTimings {
         }
     }
 
-    /** add and sum over 2^24 floats with the default backend. */
+    /** add and sum over 2^24 floats, with the default backend and on one thread. */
     static void big() {
-        CpuBackend be = new CpuBackend();
         int n = 1 << 24;
-        View a = vec(be, n);
-        View b = vec(be, n);
-        View o = vec(be, n);
-        View s = vec(be, 1);
-        for (int warm = 0; warm < 2; warm++) {
-            report("add 2^24 f32 ms", median(() -> be.elementwise(ElementwiseOp.ADD, 0, o, a, b), 5, 11) / 1e6);
-            report("sum 2^24 f32 ms", median(() -> be.reduce(ReduceOp.SUM, a, s), 5, 11) / 1e6);
+        String[] labels = {"", " (1 thread)"};
+        CpuBackend[] backends = {new CpuBackend(), new CpuBackend(1, Long.MAX_VALUE)};
+        for (int k = 0; k < 2; k++) {
+            CpuBackend be = backends[k];
+            View a = vec(be, n);
+            View b = vec(be, n);
+            View o = vec(be, n);
+            View s = vec(be, 1);
+            median(() -> be.elementwise(ElementwiseOp.ADD, 0, o, a, b), 5, 3);
+            median(() -> be.reduce(ReduceOp.SUM, a, s), 5, 3);
+            report("add 2^24 f32 ms" + labels[k], median(() -> be.elementwise(ElementwiseOp.ADD, 0, o, a, b), 5, 11) / 1e6);
+            report("sum 2^24 f32 ms" + labels[k], median(() -> be.reduce(ReduceOp.SUM, a, s), 5, 11) / 1e6);
+            be.release(a.buffer());
+            be.release(b.buffer());
+            be.release(o.buffer());
         }
     }
 
-    /** GFLOP/s of an n x n x n float32 product. */
+    /** GFLOP/s of an n x n x n float32 product, with the default backend and on one thread. */
     static void matmul(int n) {
-        CpuBackend be = new CpuBackend();
-        View a = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
-        View b = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
-        View c = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
+        String[] labels = {"", " (1 thread)"};
+        CpuBackend[] backends = {new CpuBackend(), new CpuBackend(1, Long.MAX_VALUE)};
         double flops = 2.0 * n * n * n;
-        for (int warm = 0; warm < 3; warm++) {
-            double ns = median(() -> be.matmul(a, b, c), 1, 7);
-            System.out.printf(Locale.ROOT, "matmul %d f32: %.1f ms, %.1f GFLOP/s%n", n, ns / 1e6, flops / ns);
+        int reps = (int) Math.max(1, 2e8 / flops);
+        for (int k = 0; k < 2; k++) {
+            CpuBackend be = backends[k];
+            View a = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
+            View b = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
+            View c = new View(vec(be, n * n).buffer(), Layout.contiguous(1, n, n));
+            median(() -> be.matmul(a, b, c), reps, 5);
+            double ns = median(() -> be.matmul(a, b, c), reps, 7);
+            System.out.printf(Locale.ROOT, "matmul %d f32%s: %.3f ms, %.1f GFLOP/s%n", n, labels[k], ns / 1e6, flops / ns);
         }
     }
 

@@ -112,7 +112,11 @@ class ElementwiseTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("everyOp")
     void every_op_matches_its_reference_on_serial_and_split_backends(ElementwiseOp op, DType dt, Case c) {
-        long[] shape = c == Case.LONG_CONTIGUOUS ? new long[] {1037} : c == Case.SAME_OFFSETS ? new long[] {1501} : new long[] {3, 4, 5};
+        long[] shape = switch (c) {
+            case LONG_CONTIGUOUS -> new long[] {1037};
+            case SAME_OFFSETS -> new long[] {1501};
+            default -> new long[] {3, 4, 5};
+        };
         int n = (int) Layout.contiguous(shape).numel();
         double[][] in = inputs(op, n, op.ordinal() * 31L + c.ordinal());
         Layout[] inLayouts = new Layout[op.arity()];
@@ -339,7 +343,8 @@ class ElementwiseTest {
             results[r++] = t.get(out);
         }
         assertSameBits(results[0], results[1], "split vs serial");
-        assertEquals((float) Math.tanh((float) ((float) x[1031 * 3 + 7] * (float) y[7])), (float) results[0][1031 * 3 + 7]);
+        float product = (float) x[1031 * 3 + 7] * (float) y[7];
+        assertEquals((float) Math.tanh(product), (float) results[0][1031 * 3 + 7]);
     }
 
     @Test

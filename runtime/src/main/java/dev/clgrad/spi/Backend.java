@@ -21,7 +21,10 @@ public interface Backend {
     /** What this device is. */
     DeviceInfo info();
 
-    /** A new buffer of {@code capacity} elements whose contents are unspecified. */
+    /**
+     * A new buffer of {@code capacity} elements whose contents are unspecified. Fails with a
+     * clear exception naming the size when the device cannot hold it.
+     */
     Buffer allocate(DType dtype, long capacity);
 
     /** Returns a buffer to the backend; called exactly once per buffer. */

@@ -4,7 +4,9 @@ package dev.clgrad.spi;
  * Elementwise primitives. Every input of an elementwise call has the output's shape (the
  * runtime expands broadcast inputs with zero strides) and the output's dtype; comparison ops
  * yield 1 or 0 in that dtype. Ops marked "scalar" use the {@code scalar} argument of
- * {@link Backend#elementwise}, written {@code s} below.
+ * {@link Backend#elementwise}, written {@code s} below; backends round {@code s} to the
+ * output's dtype before use, as PyTorch does (so {@code x + 0.1} on float32 adds {@code 0.1f}).
+ * Results are computed as if in double precision and rounded to the dtype once.
  */
 public enum ElementwiseOp {
     // unary: out = f(x)
