@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.clgrad.it.TestTensors.range;
 
 /**
  * Bad input gets a clear unchecked exception of the right type whose message names the op, the
@@ -79,14 +80,6 @@ class ErrorMessagesTest {
         for (Snapshot s : snapshots) {
             s.assertIntact();
         }
-    }
-
-    private static Tensor range(long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        return Tensor.arange(n).reshape(shape).contiguous();
     }
 
     // ---- broadcasting ------------------------------------------------------------------

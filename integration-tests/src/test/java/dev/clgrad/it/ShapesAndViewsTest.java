@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.clgrad.it.TestTensors.range;
 
 /**
  * Shapes, strides, views, broadcasting, dtype promotion and factories behave as in PyTorch, on
@@ -31,14 +32,6 @@ class ShapesAndViewsTest {
 
     private static void assertShape(Tensor t, long... expected) {
         assertArrayEquals(expected, t.shape(), "shape of " + t);
-    }
-
-    private static Tensor range(long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        return Tensor.arange(n).reshape(shape).contiguous();
     }
 
     // ---- views share storage -----------------------------------------------------------
