@@ -37,8 +37,8 @@ final class InPlace {
     static Tensor add(Tensor self, Tensor other) {
         other.checkOpen("add_");
         Tensor.checkSameDevice("add_", self, other);
-        long[] shape = Shapes.broadcast("add_", self.shape(), other.shape());
-        if (!java.util.Arrays.equals(shape, self.shape())) {
+        long[] shape = Shapes.broadcast("add_", self.layout().shape(), other.layout().shape());
+        if (!java.util.Arrays.equals(shape, self.layout().shape())) {
             throw new IllegalArgumentException("add_: output with shape " + Shapes.str(self.shape()) + " doesn't "
                     + "match the broadcast shape " + Shapes.str(shape) + " of the operands "
                     + Shapes.str(self.shape()) + " and " + Shapes.str(other.shape()));

@@ -17,7 +17,7 @@ final class Pointwise {
     /** {@code op(x)} recorded with {@code formula} (null: not differentiable). */
     static Tensor unary(String name, Tensor x, ElementwiseOp op, Formula formula) {
         x.checkOpen(name);
-        Tensor out = Creation.empty(x.device(), x.dtype(), x.shape());
+        Tensor out = Creation.empty(x.device(), x.dtype(), x.layout().shape());
         if (out.numel() > 0) {
             x.backend().elementwise(op, 0, out.view(), x.view());
         }
@@ -30,7 +30,7 @@ final class Pointwise {
      */
     static Tensor scalar(String name, Tensor x, double s, ElementwiseOp op, Formula formula, boolean wrapped) {
         x.checkOpen(name);
-        Tensor out = Creation.empty(x.device(), x.dtype(), x.shape());
+        Tensor out = Creation.empty(x.device(), x.dtype(), x.layout().shape());
         if (out.numel() > 0) {
             x.backend().elementwise(op, s, out.view(), x.view());
         }
@@ -53,7 +53,7 @@ final class Pointwise {
         b.checkOpen(name);
         Tensor.checkSameDevice(name, a, b);
         DType dtype = resultType(a, b);
-        long[] shape = Shapes.broadcast(name, a.shape(), b.shape());
+        long[] shape = Shapes.broadcast(name, a.layout().shape(), b.layout().shape());
         Tensor out = Creation.empty(a.device(), dtype, shape);
         if (out.numel() > 0) {
             try (Tensor ca = castIfNeeded(a, dtype); Tensor cb = castIfNeeded(b, dtype)) {
@@ -73,7 +73,8 @@ final class Pointwise {
         Tensor.checkSameDevice(name, cond, a);
         Tensor.checkSameDevice(name, a, b);
         DType dtype = resultType(a, b);
-        long[] shape = Shapes.broadcast(name, Shapes.broadcast(name, cond.shape(), a.shape()), b.shape());
+        long[] shape = Shapes.broadcast(name, Shapes.broadcast(name, cond.layout().shape(), a.layout().shape()),
+                b.layout().shape());
         Tensor out = Creation.empty(a.device(), dtype, shape);
         if (out.numel() > 0) {
             try (Tensor cc = castIfNeeded(cond, dtype); Tensor ca = castIfNeeded(a, dtype);
@@ -104,7 +105,7 @@ final class Pointwise {
         if (t.dtype() == dtype) {
             return null;
         }
-        Tensor out = Creation.empty(t.device(), dtype, t.shape());
+        Tensor out = Creation.empty(t.device(), dtype, t.layout().shape());
         if (out.numel() > 0) {
             t.backend().copy(t.view(), out.view());
         }

@@ -27,12 +27,13 @@ final class Recorder {
 
     /** Makes {@code out} the result of a recorded call of {@code formula} when any input requires grad. */
     static Tensor record(Tensor out, Formula formula, Tensor[] inputs, double... args) {
-        if (!needed(inputs)) {
+        int mask = GradMode.isEnabled() ? requiresMask(inputs) : 0;
+        if (mask == 0) {
             return out;
         }
-        Node node = node(formula, inputs, args);
+        Node node = node(formula, inputs, args, mask);
         AutogradMeta.setGradFn(out, node);
-        if ((formula.resultSavedFor() & requiresMask(inputs)) != 0) {
+        if ((formula.resultSavedFor() & mask) != 0) {
             node.saveResult(out);
         }
         return out;
@@ -48,7 +49,11 @@ final class Recorder {
 
     /** A node for a call of {@code formula} on {@code inputs}, saving what its masks ask for. */
     static Node node(Formula formula, Tensor[] inputs, double[] args) {
-        int mask = requiresMask(inputs);
+        return node(formula, inputs, args, requiresMask(inputs));
+    }
+
+    /** As {@link #node(Formula, Tensor[], double[])} with the inputs' requires-grad mask already known. */
+    private static Node node(Formula formula, Tensor[] inputs, double[] args, int mask) {
         Edge[] edges = new Edge[inputs.length];
         InputMeta[] metas = new InputMeta[inputs.length];
         SavedTensor[] saved = new SavedTensor[inputs.length];
@@ -65,7 +70,7 @@ final class Recorder {
     }
 
     static InputMeta meta(Tensor t) {
-        return new InputMeta(t.shape(), t.dtype(), t.device());
+        return new InputMeta(t.layout().shape(), t.dtype(), t.device());
     }
 
     private static int requiresMask(Tensor[] inputs) {

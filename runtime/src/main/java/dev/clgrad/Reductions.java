@@ -54,7 +54,7 @@ final class Reductions {
     static Tensor norm(Tensor x) {
         x.checkOpen("norm");
         Tensor out;
-        try (Tensor squares = Creation.empty(x.device(), x.dtype(), x.shape())) {
+        try (Tensor squares = Creation.empty(x.device(), x.dtype(), x.layout().shape())) {
             if (x.numel() > 0) {
                 x.backend().elementwise(ElementwiseOp.MUL, 0, squares.view(), x.view(), x.view());
             }
@@ -86,13 +86,13 @@ final class Reductions {
 
     private static Tensor reduceDims(String op, Tensor x, ReduceOp reduce, int[] dims, boolean keepDim) {
         x.checkOpen(op);
-        long[] kept = x.shape().clone();
+        long[] kept = x.layout().shape().clone();
         for (int d : dims) {
             if (x.dim() > 0) {
                 kept[d] = 1;
             }
         }
-        long[] outShape = keepDim ? kept : dropDims(x.shape(), dims);
+        long[] outShape = keepDim ? kept : dropDims(x.layout().shape(), dims);
         Tensor out = Creation.empty(x.device(), x.dtype(), outShape);
         x.backend().reduce(reduce, x.view(), new View(out.buffer(), Layout.contiguous(kept)));
         return out;

@@ -20,7 +20,7 @@ final class Views {
     static Tensor view(Tensor x, long[] shape) {
         x.checkOpen("view");
         long[] size = Shapes.inferSize("view", shape, x.numel());
-        long[] strides = Shapes.viewStrides(x.shape(), x.layout().strides(), size);
+        long[] strides = Shapes.viewStrides(x.layout().shape(), x.layout().strides(), size);
         if (strides == null) {
             throw new IllegalArgumentException("view size is not compatible with input tensor's size and stride (at "
                     + "least one dimension spans across two contiguous subspaces): cannot view "
@@ -33,7 +33,7 @@ final class Views {
     static Tensor reshape(Tensor x, long[] shape) {
         x.checkOpen("reshape");
         long[] size = Shapes.inferSize("reshape", shape, x.numel());
-        long[] strides = Shapes.viewStrides(x.shape(), x.layout().strides(), size);
+        long[] strides = Shapes.viewStrides(x.layout().shape(), x.layout().strides(), size);
         if (strides != null) {
             return make(x, new Layout(size, strides, x.layout().offset()), Derivatives.RESHAPE_ALIAS);
         }
@@ -44,7 +44,7 @@ final class Views {
     /** A contiguous copy with its own storage ({@code CloneBackward0}). */
     static Tensor clone(Tensor x) {
         x.checkOpen("clone");
-        Tensor out = Creation.empty(x.device(), x.dtype(), x.shape());
+        Tensor out = Creation.empty(x.device(), x.dtype(), x.layout().shape());
         if (out.numel() > 0) {
             x.backend().copy(x.view(), out.view());
         }
@@ -188,7 +188,7 @@ final class Views {
                     + "its value");
         }
         int d = Shapes.wrapDim("select", dim, x.dim());
-        long size = x.shape()[d];
+        long size = x.layout().shape()[d];
         if (index < -size || index >= size) {
             throw new IndexOutOfBoundsException(indexing
                     ? "get: index " + index + " is out of bounds for dimension " + d + " with size " + size
