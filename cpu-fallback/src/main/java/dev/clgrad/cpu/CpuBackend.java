@@ -6,6 +6,7 @@ import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.DeviceInfo;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.LayoutBounds;
 import dev.clgrad.spi.MemoryStats;
 import dev.clgrad.spi.RandomOp;
 import dev.clgrad.spi.ReduceOp;
@@ -297,30 +298,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException(what(primitive, op) + ": " + role + " is " + b.dtype.pyName()
                     + " but expected " + dtype.pyName() + " (every view of this call has one dtype)");
         }
-        long[] shape = l.shape();
-        long[] strides = l.strides();
-        if (shape == null || strides == null || shape.length != strides.length) {
-            throw new IllegalArgumentException(what(primitive, op) + ": " + role + " " + l + " needs one stride per dimension");
-        }
-        long lo = l.offset();
-        long hi = l.offset();
-        boolean empty = false;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] < 0) {
-                throw new IllegalArgumentException(what(primitive, op) + ": " + role + " " + l + " has a negative size");
-            }
-            empty |= shape[d] == 0;
-            long reach = (shape[d] - 1) * strides[d];
-            if (reach < 0) {
-                lo += reach;
-            } else {
-                hi += reach;
-            }
-        }
-        if (!empty && (lo < 0 || hi >= b.capacity())) {
-            throw new IllegalArgumentException(what(primitive, op) + ": " + role + " " + l + " reaches elements [" + lo + ", " + hi
-                    + "] outside its " + b);
-        }
+        LayoutBounds.check(what(primitive, op), role, l, b.capacity());
         return b;
     }
 }

@@ -1,0 +1,518 @@
+package dev.clgrad.opencl;
+
+import dev.clgrad.DType;
+import dev.clgrad.spi.Backend;
+import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.DeviceInfo;
+import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.LayoutBounds;
+import dev.clgrad.spi.MemoryStats;
+import dev.clgrad.spi.RandomOp;
+import dev.clgrad.spi.ReduceOp;
+import dev.clgrad.spi.View;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One OpenCL device: its context, one in-order command queue, a caching allocator and the
+ * kernels built for it. Every primitive is enqueued and returns at once; nothing waits for the
+ * device until the host reads data ({@link #read}) or calls {@link #synchronize}.
+ *
+ * <p>Setting a shared kernel's arguments and enqueueing it is one critical section, so several
+ * Java threads may use the device at once. Arguments are checked as the CPU backend checks them
+ * (buffers of this device, dtypes, shapes, views inside their buffers) before anything reaches
+ * the driver, and float64 on a device without fp64 is an error naming the device.
+ *
+ * <p>Kernels are chosen per device type: CPU-type devices (PoCL) get per-work-item chunked
+ * reductions and register-blocked matmul, GPUs local-memory trees and tiles.
+ */
+public final class ClBackend implements Backend, AutoCloseable {
+    private static final String[] INPUT_ROLES = {"input 0", "input 1", "input 2"};
+    /** Host data queued for upload but not yet known to be copied; past this, writes wait. */
+    private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
+
+    private final String name;
+    private final DeviceInfo info;
+    private final ClStrategy strategy;
+    private final cl_device_id device;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final ClAllocator allocator;
+    private final ClProgramCache programs;
+    private final String dtypeOptionsF32;
+    private final String dtypeOptionsF64;
+    private final String deviceOptions;
+    private final ReentrantLock enqueueLock = new ReentrantLock();
+    private final List<ByteBuffer> pendingUploads = new ArrayList<>();
+    private long pendingUploadBytes;
+    private final AtomicLong deviceToHost = new AtomicLong();
+    private final AtomicLong hostToDevice = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Opens a device (the provider calls this).
+     *
+     * @param name the device's clgrad name, {@code opencl:N}
+     * @param strategy which kernel family to use; null chooses by the device type
+     * @param cacheDir the on-disk program cache, or null for none
+     */
+    ClBackend(String name, cl_device_id device, ClDeviceQuery q, ClStrategy strategy, Path cacheDir) {
+        this.name = name;
+        this.device = device;
+        this.info = q.info();
+        this.strategy = strategy != null ? strategy
+                : info.type() == DeviceInfo.Type.CPU ? ClStrategy.CPU : ClStrategy.GPU;
+        int[] err = new int[1];
+        this.context = ClStatus.checked(CL.clCreateContext(null, 1, new cl_device_id[] {device}, null, null, err),
+                err, "clCreateContext", label());
+        @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; many drivers are 1.2
+        cl_command_queue qu = CL.clCreateCommandQueue(context, device, 0, err);
+        this.queue = ClStatus.checked(qu, err, "clCreateCommandQueue", label());
+        this.allocator = new ClAllocator(context, label(), info.globalMemoryBytes(), q.maxAllocBytes());
+        this.programs = new ClProgramCache(context, device, label(),
+                info.name() + "|" + info.vendor() + "|" + info.driverVersion() + "|" + q.platformVersion(), cacheDir);
+        String base = q.correctlyRoundedDivideSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+        String fp64 = info.supportsFloat64() ? " -DUSE_FP64" : "";
+        this.deviceOptions = (base + fp64).trim();
+        this.dtypeOptionsF32 = (base + " -DT=float -DSFX=f32 -DACC=" + (info.supportsFloat64() ? "double" : "float")
+                + fp64).trim();
+        this.dtypeOptionsF64 = (base + " -DT=double -DSFX=f64 -DACC=double" + fp64).trim();
+    }
+
+    /** The clgrad name of the device, {@code opencl:N}. */
+    public String name() {
+        return name;
+    }
+
+    /** The kernel family this backend uses. */
+    public ClStrategy strategy() {
+        return strategy;
+    }
+
+    /** Reads from device to host so far ({@link #read} calls); the autograd engine makes none. */
+    public long deviceToHostTransfers() {
+        return deviceToHost.get();
+    }
+
+    /** Writes from host to device so far. */
+    public long hostToDeviceTransfers() {
+        return hostToDevice.get();
+    }
+
+    /** Programs compiled from source by this backend so far (the rest came from memory or disk). */
+    public int programsBuiltFromSource() {
+        return programs.sourceBuilds();
+    }
+
+    /** Programs this backend loaded from the on-disk binary cache. */
+    public int programsLoadedFromDisk() {
+        return programs.diskLoads();
+    }
+
+    /** Returns every cached, unused device buffer to the driver ({@code torch.cuda.empty_cache()}). */
+    public void emptyCache() {
+        allocator.freeCache();
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    String label() {
+        return name + " (" + info.name() + ")";
+    }
+
+    // ---- memory ----------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException for float64 on a device without fp64, or a negative size
+     * @throws ClOutOfMemoryException when the device cannot hold the buffer even after its cache is freed
+     */
+    @Override
+    public Buffer allocate(DType dtype, long capacity) {
+        Objects.requireNonNull(dtype, "allocate: dtype");
+        checkOpen("allocate");
+        if (capacity < 0) {
+            throw new IllegalArgumentException("allocate: negative capacity " + capacity + " on " + label());
+        }
+        requireDtype("allocate", dtype);
+        if (capacity == 0) {
+            return new ClBuffer(this, dtype, 0, null, 0);
+        }
+        long bytes = Math.multiplyExact(capacity, (long) dtype.byteSize());
+        long cls = ClAllocator.sizeClass(bytes);
+        String what = "allocate " + capacity + " elements of " + dtype.pyName() + " (" + bytes + " bytes)";
+        return new ClBuffer(this, dtype, capacity, allocator.obtain(cls, what), cls);
+    }
+
+    @Override
+    public void release(Buffer buffer) {
+        ClBuffer b = own("release", "buffer", buffer);
+        if (!b.markReleased()) {
+            throw new IllegalStateException("release: " + b + " was already released");
+        }
+        if (b.mem != null && !closed.get()) {
+            allocator.recycle(b.mem, b.classBytes);
+        }
+    }
+
+    @Override
+    public MemoryStats memoryStats() {
+        return new MemoryStats(allocator.liveBytes(), allocator.cachedBytes(), allocator.peakBytes());
+    }
+
+    // ---- host transfers ----------------------------------------------------------------------
+
+    @Override
+    public void write(Buffer dst, float[] src) {
+        ClBuffer b = transfer("write", dst, DType.FLOAT32, 0, src.length);
+        ByteBuffer staging = ByteBuffer.allocateDirect(src.length * Sizeof.cl_float).order(ByteOrder.nativeOrder());
+        staging.asFloatBuffer().put(src);
+        upload(b, staging);
+    }
+
+    @Override
+    public void write(Buffer dst, double[] src) {
+        ClBuffer b = transfer("write", dst, DType.FLOAT64, 0, src.length);
+        ByteBuffer staging = ByteBuffer.allocateDirect(src.length * Sizeof.cl_double).order(ByteOrder.nativeOrder());
+        staging.asDoubleBuffer().put(src);
+        upload(b, staging);
+    }
+
+    /** Enqueues the upload without waiting; the staging copy stays referenced until the queue drains. */
+    private void upload(ClBuffer b, ByteBuffer staging) {
+        if (staging.capacity() == 0) {
+            return;
+        }
+        hostToDevice.incrementAndGet();
+        enqueueLock.lock();
+        try {
+            ClStatus.check(CL.clEnqueueWriteBuffer(queue, b.mem, false, 0, staging.capacity(), Pointer.to(staging),
+                    0, null, null), "clEnqueueWriteBuffer", staging.capacity() + " bytes to " + b);
+            pendingUploads.add(staging);
+            pendingUploadBytes += staging.capacity();
+            if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
+                finishLocked();
+            }
+        } finally {
+            enqueueLock.unlock();
+        }
+    }
+
+    @Override
+    public void read(Buffer src, long offset, float[] dst) {
+        ClBuffer b = transfer("read", src, DType.FLOAT32, offset, dst.length);
+        download(b, offset * Sizeof.cl_float, (long) dst.length * Sizeof.cl_float, Pointer.to(dst));
+    }
+
+    @Override
+    public void read(Buffer src, long offset, double[] dst) {
+        ClBuffer b = transfer("read", src, DType.FLOAT64, offset, dst.length);
+        download(b, offset * Sizeof.cl_double, (long) dst.length * Sizeof.cl_double, Pointer.to(dst));
+    }
+
+    private void download(ClBuffer b, long byteOffset, long bytes, Pointer dst) {
+        if (bytes == 0) {
+            return;
+        }
+        deviceToHost.incrementAndGet();
+        enqueueLock.lock();
+        try {
+            // a blocking read on an in-order queue also finishes everything queued before it
+            ClStatus.check(CL.clEnqueueReadBuffer(queue, b.mem, true, byteOffset, bytes, dst, 0, null, null),
+                    "clEnqueueReadBuffer", bytes + " bytes at byte " + byteOffset + " of " + b);
+            pendingUploads.clear();
+            pendingUploadBytes = 0;
+        } finally {
+            enqueueLock.unlock();
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        checkOpen("synchronize");
+        enqueueLock.lock();
+        try {
+            finishLocked();
+        } finally {
+            enqueueLock.unlock();
+        }
+    }
+
+    private void finishLocked() {
+        ClStatus.check(CL.clFinish(queue), "clFinish", label());
+        pendingUploads.clear();
+        pendingUploadBytes = 0;
+    }
+
+    // ---- primitives ------------------------------------------------------------------------
+
+    @Override
+    public void elementwise(ElementwiseOp op, double scalar, View out, View... inputs) {
+        Objects.requireNonNull(op, "elementwise: op");
+        Objects.requireNonNull(inputs, "elementwise: inputs");
+        if (inputs.length != op.arity()) {
+            throw new IllegalArgumentException("elementwise " + op + ": takes " + op.arity() + " input(s), got "
+                    + inputs.length);
+        }
+        ClBuffer ob = checkView("elementwise " + op, "out", out, null);
+        long[] shape = out.layout().shape();
+        for (int k = 0; k < inputs.length; k++) {
+            checkView("elementwise " + op, INPUT_ROLES[k], inputs[k], ob.dtype);
+            if (!Arrays.equals(inputs[k].layout().shape(), shape)) {
+                throw new IllegalArgumentException("elementwise " + op + ": input " + k + " has shape "
+                        + Arrays.toString(inputs[k].layout().shape()) + " but out has shape " + Arrays.toString(shape)
+                        + " (the runtime expands broadcast inputs to the output shape with zero strides)");
+            }
+        }
+        ClElementwise.run(this, op, scalar, out, inputs);
+    }
+
+    @Override
+    public void reduce(ReduceOp op, View in, View out) {
+        Objects.requireNonNull(op, "reduce: op");
+        ClBuffer ib = checkView("reduce " + op, "in", in, null);
+        checkView("reduce " + op, "out", out, ib.dtype);
+        long[] is = in.layout().shape();
+        long[] os = out.layout().shape();
+        boolean ok = is.length == os.length;
+        for (int d = 0; ok && d < is.length; d++) {
+            ok = os[d] == is[d] || os[d] == 1;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("reduce " + op + ": out shape " + Arrays.toString(os)
+                    + " does not fit in shape " + Arrays.toString(is) + " (out keeps in's rank, with size 1 on reduced axes)");
+        }
+        if (op != ReduceOp.SUM && in.layout().numel() == 0 && out.layout().numel() != 0) {
+            throw new IllegalArgumentException("reduce " + op + ": cannot reduce shape " + Arrays.toString(is) + " to "
+                    + Arrays.toString(os) + ": an axis being reduced is empty and " + op + " has no identity");
+        }
+        ClReduce.run(this, op, in, out);
+    }
+
+    @Override
+    public void matmul(View a, View b, View out) {
+        ClBuffer ab = checkView("matmul", "a", a, null);
+        checkView("matmul", "b", b, ab.dtype);
+        checkView("matmul", "out", out, ab.dtype);
+        long[] as = a.layout().shape();
+        long[] bs = b.layout().shape();
+        long[] cs = out.layout().shape();
+        if (as.length != 3 || bs.length != 3 || cs.length != 3
+                || (as[0] != cs[0] && as[0] != 1) || (bs[0] != cs[0] && bs[0] != 1)
+                || as[1] != cs[1] || bs[2] != cs[2] || as[2] != bs[1]) {
+            throw new IllegalArgumentException("matmul: shapes a " + Arrays.toString(as) + " @ b " + Arrays.toString(bs)
+                    + " -> out " + Arrays.toString(cs) + " do not fit [B, M, K] @ [B, K, N] -> [B, M, N] ("
+                    + ab.dtype.pyName() + ")");
+        }
+        ClMatmul.run(this, a, b, out);
+    }
+
+    @Override
+    public void copy(View src, View dst) {
+        checkView("copy", "src", src, null);
+        checkView("copy", "dst", dst, null);
+        if (!Arrays.equals(src.layout().shape(), dst.layout().shape())) {
+            throw new IllegalArgumentException("copy: src shape " + Arrays.toString(src.layout().shape())
+                    + " differs from dst shape " + Arrays.toString(dst.layout().shape()));
+        }
+        ClCopy.copy(this, src, dst);
+    }
+
+    @Override
+    public void fill(View dst, double value) {
+        checkView("fill", "dst", dst, null);
+        ClCopy.fill(this, dst, value);
+    }
+
+    @Override
+    public void random(RandomOp op, long seed, long offset, View dst) {
+        Objects.requireNonNull(op, "random: op");
+        checkView("random " + op, "dst", dst, null);
+        if (offset < 0) {
+            throw new IllegalArgumentException("random " + op + ": counter offset " + offset + " is negative");
+        }
+        ClCopy.random(this, op, seed, offset, dst);
+    }
+
+    // ---- kernels -----------------------------------------------------------------------------
+
+    /** Kernel {@code name} of a family built for one dtype ({@code elementwise.cl}, {@code reduce.cl}, {@code matmul.cl}). */
+    cl_kernel kernel(String file, DType dtype, String name) {
+        return programs.kernel(file, dtype == DType.FLOAT64 ? dtypeOptionsF64 : dtypeOptionsF32, name);
+    }
+
+    /** Kernel {@code name} of a family built once per device ({@code copy.cl}, {@code random.cl}). */
+    cl_kernel kernel(String file, String name) {
+        return programs.kernel(file, deviceOptions, name);
+    }
+
+    /** A {@code __local} kernel argument of this many bytes. */
+    record LocalBytes(long bytes) {
+    }
+
+    /**
+     * Sets {@code args} on {@code kernel} and enqueues it over {@code global} work-items (rounded up
+     * to whole work-groups of {@code local}, or the driver's choice when {@code local} is null). Arguments
+     * are {@link ClBuffer}, {@link Long} ({@code long}), {@link Integer} ({@code int}), {@link Float},
+     * {@link Double}, {@code long[8]} ({@code long8}) or {@link LocalBytes}.
+     */
+    void launch(cl_kernel kernel, String what, long[] global, long[] local, Object... args) {
+        checkOpen(what);
+        long[] g = global.clone();
+        if (local != null) {
+            for (int d = 0; d < g.length; d++) {
+                g[d] = (g[d] + local[d] - 1) / local[d] * local[d];
+            }
+        }
+        enqueueLock.lock();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                setArg(kernel, what, i, args[i]);
+            }
+            ClStatus.check(CL.clEnqueueNDRangeKernel(queue, kernel, g.length, null, g, local, 0, null, null),
+                    "clEnqueueNDRangeKernel", what + " over " + Arrays.toString(g) + " work-items in groups of "
+                            + Arrays.toString(local) + " on " + label());
+        } finally {
+            enqueueLock.unlock();
+        }
+    }
+
+    private static void setArg(cl_kernel kernel, String what, int i, Object a) {
+        int status;
+        if (a instanceof ClBuffer b) {
+            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_mem, Pointer.to(b.mem));
+        } else if (a instanceof Long v) {
+            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_long, Pointer.to(new long[] {v}));
+        } else if (a instanceof Integer v) {
+            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+        } else if (a instanceof Float v) {
+            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
+        } else if (a instanceof Double v) {
+            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_double, Pointer.to(new double[] {v}));
+        } else if (a instanceof long[] v && v.length == ClShape.MAX_RANK) {
+            status = CL.clSetKernelArg(kernel, i, (long) Sizeof.cl_long * v.length, Pointer.to(v));
+        } else if (a instanceof LocalBytes l) {
+            status = CL.clSetKernelArg(kernel, i, l.bytes(), null);
+        } else {
+            throw new IllegalArgumentException(what + ": unsupported kernel argument " + i + ": " + a);
+        }
+        ClStatus.check(status, "clSetKernelArg", what + " argument " + i);
+    }
+
+    /** The kernel argument for a scalar of {@code dtype}: rounded to it, as the device interface says. */
+    static Object scalarArg(DType dtype, double value) {
+        return dtype == DType.FLOAT64 ? (Object) value : (Object) (float) value;
+    }
+
+    /** A temporary buffer for multi-pass kernels, released by the caller (the queue keeps it alive while used). */
+    ClBuffer scratch(DType dtype, long capacity) {
+        return (ClBuffer) allocate(dtype, Math.max(capacity, 1));
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    /**
+     * Waits for queued work and releases the device's buffers cache, kernels, queue and context.
+     * Idempotent; the backend cannot be used afterwards. Buffers still held by tensors are
+     * released with the context.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        enqueueLock.lock();
+        try {
+            CL.clFinish(queue);
+            allocator.freeCache();
+            programs.close();
+            CL.clReleaseCommandQueue(queue);
+            CL.clReleaseContext(context);
+        } finally {
+            enqueueLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClBackend(" + label() + ", " + strategy + " kernels)";
+    }
+
+    // ---- argument checks ---------------------------------------------------------------------
+
+    private void checkOpen(String what) {
+        if (closed.get()) {
+            throw new IllegalStateException(what + ": the OpenCL backend of " + label() + " was closed");
+        }
+    }
+
+    private void requireDtype(String what, DType dtype) {
+        if (dtype == DType.FLOAT64 && !info.supportsFloat64()) {
+            throw new IllegalArgumentException(what + ": " + label() + " does not support float64 (it reports no "
+                    + "cl_khr_fp64); use float32 tensors on it, or the cpu device for float64");
+        }
+    }
+
+    private ClBuffer own(String what, String role, Buffer buffer) {
+        if (buffer instanceof ClBuffer b && b.owner == this) {
+            return b;
+        }
+        throw new IllegalArgumentException(what + ": " + role + " " + buffer + " is not a buffer of " + label()
+                + " (move tensors to one device with to(Device))");
+    }
+
+    private ClBuffer live(String what, String role, Buffer buffer) {
+        ClBuffer b = own(what, role, buffer);
+        if (b.isReleased()) {
+            throw new IllegalStateException(what + ": " + role + " " + b + " was used after release");
+        }
+        return b;
+    }
+
+    private ClBuffer transfer(String what, Buffer buffer, DType dtype, long offset, int length) {
+        checkOpen(what);
+        ClBuffer b = live(what, "buffer", buffer);
+        if (b.dtype != dtype) {
+            throw new IllegalArgumentException(what + ": " + b + " holds " + b.dtype.pyName() + ", the host array is "
+                    + dtype.pyName());
+        }
+        if (offset < 0 || offset + length > b.capacity) {
+            throw new IllegalArgumentException(what + ": elements [" + offset + ", " + (offset + length)
+                    + ") are outside " + b);
+        }
+        return b;
+    }
+
+    private ClBuffer checkView(String what, String role, View v, DType dtype) {
+        if (v == null || v.buffer() == null || v.layout() == null) {
+            throw new IllegalArgumentException(what + ": " + role + " view, its buffer and its layout must not be null");
+        }
+        ClBuffer b = live(what, role, v.buffer());
+        if (dtype != null && b.dtype != dtype) {
+            throw new IllegalArgumentException(what + ": " + role + " is " + b.dtype.pyName() + " but expected "
+                    + dtype.pyName() + " (every view of this call has one dtype)");
+        }
+        LayoutBounds.check(what, role, v.layout(), b.capacity);
+        return b;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.clgrad.opencl;
+
+import dev.clgrad.DType;
+import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.View;
+
+import java.util.Locale;
+
+/**
+ * The elementwise primitive: {@code <op>_<dtype>} when every view is dense and in the same
+ * order, else {@code <op>_strided_<dtype>} over the views' merged geometry (see {@link ClShape}).
+ * Unused input slots of the shared kernel signature are bound to the output and never read.
+ */
+final class ClElementwise {
+    private static final String FILE = "elementwise.cl";
+
+    private ClElementwise() {
+    }
+
+    static void run(ClBackend be, ElementwiseOp op, double scalar, View out, View[] in) {
+        long n = out.layout().numel();
+        if (n == 0) {
+            return;
+        }
+        DType dtype = ((ClBuffer) out.buffer()).dtype;
+        String base = op.name().toLowerCase(Locale.ROOT);
+        String sfx = dtype == DType.FLOAT64 ? "f64" : "f32";
+        Object s = ClBackend.scalarArg(dtype, scalar);
+        Layout[] layouts = new Layout[in.length + 1];
+        layouts[0] = out.layout();
+        for (int k = 0; k < in.length; k++) {
+            layouts[k + 1] = in[k].layout();
+        }
+        ClShape geo = ClShape.of(layouts);
+        boolean dense = true;
+        for (int v = 0; v < layouts.length && dense; v++) {
+            dense = geo.isDense(v);
+        }
+        long[] local = {be.strategy().elementwiseGroup()};
+        if (dense) {
+            Object[] args = new Object[10];
+            args[0] = out.buffer();
+            args[1] = out.layout().offset();
+            for (int k = 0; k < 3; k++) {
+                boolean used = k < in.length;
+                args[2 + 2 * k] = used ? in[k].buffer() : out.buffer();
+                args[3 + 2 * k] = used ? in[k].layout().offset() : 0L;
+            }
+            args[8] = s;
+            args[9] = n;
+            be.launch(be.kernel(FILE, dtype, base + "_" + sfx), "elementwise " + op, new long[] {n}, local, args);
+            return;
+        }
+        String name = base + "_strided_" + sfx;
+        geo.split(g -> {
+            long count = g.numel();
+            Object[] args = new Object[16];
+            args[0] = out.buffer();
+            args[1] = g.offsets()[0];
+            args[2] = g.strides8(0);
+            for (int k = 0; k < 3; k++) {
+                boolean used = k < in.length;
+                args[3 + 3 * k] = used ? in[k].buffer() : out.buffer();
+                args[4 + 3 * k] = used ? g.offsets()[k + 1] : 0L;
+                args[5 + 3 * k] = used ? g.strides8(k + 1) : new long[ClShape.MAX_RANK];
+            }
+            args[12] = g.shape8();
+            args[13] = g.rank();
+            args[14] = s;
+            args[15] = count;
+            be.launch(be.kernel(FILE, dtype, name), "elementwise " + op, new long[] {count}, local, args);
+        });
+    }
+}

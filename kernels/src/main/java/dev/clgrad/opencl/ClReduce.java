@@ -1,0 +1,164 @@
+package dev.clgrad.opencl;
+
+import dev.clgrad.DType;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.ReduceOp;
+import dev.clgrad.spi.View;
+
+import java.util.Locale;
+
+/**
+ * The reduce primitive. The kept axes and the reduced axes are each merged into one
+ * dimension where the layout allows (any contiguous input, any transpose of a reduced block);
+ * otherwise the input is first copied, kept axes first, into a contiguous scratch buffer. The
+ * kernels then see output row {@code o}, reduced index {@code r} at {@code off + o*os + r*rs}.
+ *
+ * <p>Determinism: every partition depends only on the sizes and on the device (its compute
+ * units and the strategy), so the same inputs on the same device give bit-identical results.
+ */
+final class ClReduce {
+    private static final String FILE = "reduce.cl";
+    /** Work-group size of the GPU tree kernels (a power of two). */
+    private static final int TREE = 256;
+    /** Most work-groups a GPU full reduction uses; their partials are summed by one more group. */
+    private static final int MAX_TREE_GROUPS = 1024;
+    /** Smallest run one CPU work-item sums in a full reduction. */
+    private static final long MIN_CHUNK = 1 << 14;
+
+    private ClReduce() {
+    }
+
+    static void run(ClBackend be, ReduceOp op, View in, View out) {
+        Layout il = in.layout();
+        Layout ol = out.layout();
+        if (ol.numel() == 0) {
+            return;
+        }
+        if (il.numel() == 0) {
+            ClCopy.fill(be, out, 0);
+            return;
+        }
+        long[] is = il.shape();
+        long[] os = ol.shape();
+        int rank = is.length;
+        int nk = 0;
+        int nr = 0;
+        long[] keptShape = new long[rank], keptIn = new long[rank], keptOut = new long[rank];
+        long[] redShape = new long[rank], redIn = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            if (is[d] == 1) {
+                continue;
+            }
+            if (os[d] == 1) {
+                redShape[nr] = is[d];
+                redIn[nr++] = il.strides()[d];
+            } else {
+                keptShape[nk] = is[d];
+                keptIn[nk] = il.strides()[d];
+                keptOut[nk++] = ol.strides()[d];
+            }
+        }
+        if (nr == 0) {
+            ClCopy.copy(be, in, out);
+            return;
+        }
+        long[] ks = java.util.Arrays.copyOf(keptShape, nk);
+        long[] rs = java.util.Arrays.copyOf(redShape, nr);
+        Layout outKept = new Layout(ks, java.util.Arrays.copyOf(keptOut, nk), ol.offset());
+        ClShape kept = ClShape.of(new Layout(ks, java.util.Arrays.copyOf(keptIn, nk), il.offset()), outKept);
+        ClShape red = ClShape.of(new Layout(rs, java.util.Arrays.copyOf(redIn, nr), 0));
+        DType dtype = ((ClBuffer) in.buffer()).dtype;
+        if (kept.rank() <= 1 && red.rank() == 1) {
+            long outer = kept.rank() == 0 ? 1 : kept.shape()[0];
+            long inStride = kept.rank() == 0 ? 0 : kept.strides()[0][0];
+            long outStride = kept.rank() == 0 ? 0 : kept.strides()[1][0];
+            rows(be, op, dtype, in.buffer(), il.offset(), outer, inStride, red.shape()[0], red.strides()[0][0],
+                    (ClBuffer) out.buffer(), ol.offset(), outStride);
+            return;
+        }
+        // Gather the input kept axes first into [outer, inner], then reduce rows of it.
+        long outer = ClShape.product(ks);
+        long inner = il.numel() / outer;
+        long[] permShape = concat(ks, rs);
+        long[] permStrides = concat(java.util.Arrays.copyOf(keptIn, nk), java.util.Arrays.copyOf(redIn, nr));
+        ClBuffer gathered = be.scratch(dtype, il.numel());
+        try {
+            ClCopy.copy(be, new View(in.buffer(), new Layout(permShape, permStrides, il.offset())),
+                    new View(gathered, Layout.contiguous(permShape)));
+            ClShape outGeo = ClShape.of(outKept);
+            if (outGeo.rank() <= 1) {
+                rows(be, op, dtype, gathered, 0, outer, inner, inner, 1, (ClBuffer) out.buffer(), ol.offset(),
+                        outGeo.rank() == 0 ? 0 : outGeo.strides()[0][0]);
+                return;
+            }
+            ClBuffer result = be.scratch(dtype, outer);
+            try {
+                rows(be, op, dtype, gathered, 0, outer, inner, inner, 1, result, 0, 1);
+                ClCopy.copy(be, new View(result, Layout.contiguous(ks)), new View(out.buffer(), outKept));
+            } finally {
+                be.release(result);
+            }
+        } finally {
+            be.release(gathered);
+        }
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    /** Reduces {@code outer} runs of {@code inner} elements into {@code out[oo + o*ost]}. */
+    private static void rows(ClBackend be, ReduceOp op, DType dtype, Object in, long off, long outer, long os,
+                             long inner, long rs, ClBuffer out, long oo, long ost) {
+        String p = op.name().toLowerCase(Locale.ROOT) + "_";
+        String sfx = dtype == DType.FLOAT64 ? "_f64" : "_f32";
+        String what = "reduce " + op;
+        boolean gpu = be.strategy() == ClStrategy.GPU;
+        if (outer == 1) {
+            full(be, p, sfx, what, dtype, in, off, inner, rs, out, oo);
+        } else if (gpu && rs == 1 && inner >= 64) {
+            be.launch(be.kernel(FILE, dtype, p + "rows_tree" + sfx), what, new long[] {outer * TREE},
+                    new long[] {TREE}, in, off, outer, os, inner, rs, out, oo, ost, local(be));
+        } else {
+            be.launch(be.kernel(FILE, dtype, p + "rows" + sfx), what, new long[] {outer},
+                    new long[] {gpu ? TREE : 64}, in, off, outer, os, inner, rs, out, oo, ost);
+        }
+    }
+
+    /** A full reduction in two passes: partials per chunk or work-group, then one finishing pass. */
+    private static void full(ClBackend be, String p, String sfx, String what, DType dtype, Object in, long off,
+                             long n, long rs, ClBuffer out, long oo) {
+        DType acc = be.info().supportsFloat64() ? DType.FLOAT64 : DType.FLOAT32;
+        if (be.strategy() == ClStrategy.GPU) {
+            long groups = Math.min(MAX_TREE_GROUPS, (n + TREE - 1) / TREE);
+            ClBuffer part = be.scratch(acc, groups);
+            try {
+                be.launch(be.kernel(FILE, dtype, p + "tree" + sfx), what, new long[] {groups * TREE},
+                        new long[] {TREE}, in, off, n, rs, part, local(be));
+                be.launch(be.kernel(FILE, dtype, p + "finish_tree" + sfx), what, new long[] {TREE},
+                        new long[] {TREE}, part, groups, out, oo, local(be));
+            } finally {
+                be.release(part);
+            }
+            return;
+        }
+        long pieces = Math.max(1, be.info().computeUnits()) * 4L;
+        long chunk = Math.max(MIN_CHUNK, (n + pieces - 1) / pieces);
+        chunk = (chunk + 7) / 8 * 8;
+        long np = (n + chunk - 1) / chunk;
+        ClBuffer part = be.scratch(acc, np);
+        try {
+            be.launch(be.kernel(FILE, dtype, p + "chunks" + sfx), what, new long[] {np}, null,
+                    in, off, n, rs, chunk, part);
+            be.launch(be.kernel(FILE, dtype, p + "finish" + sfx), what, new long[] {1}, null, part, np, out, oo);
+        } finally {
+            be.release(part);
+        }
+    }
+
+    private static ClBackend.LocalBytes local(ClBackend be) {
+        return new ClBackend.LocalBytes((long) TREE * (be.info().supportsFloat64() ? 8 : 4));
+    }
+}

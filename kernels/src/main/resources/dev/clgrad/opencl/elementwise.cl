@@ -1,0 +1,101 @@
+// Elementwise primitives, one kernel per op and path: <op>_<dtype> for contiguous operands
+// and <op>_strided_<dtype> for any strided layout (broadcasting is a zero stride).
+// Built once per dtype with -DT=float -DSFX=f32 or -DT=double -DSFX=f64 -DUSE_FP64.
+// Every kernel of one path has the same signature, so one launcher serves them all: out,
+// then up to three inputs x0, x1, x2 (unused ones are bound to out and never read), the
+// scalar s of the scalar ops (already rounded to T), and the element count n.
+#ifdef USE_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
+
+// op names are pasted before expansion: several (exp, max, ...) are builtin macros
+#define KNAME_(a, b) a##b
+#define KNAME(a, b) KNAME_(a, b)
+
+#define ONE ((T)1)
+#define ZERO ((T)0)
+#define BOOL(c) ((c) ? ONE : ZERO)
+// max/min that return NaN when either side is NaN (fmax/fmin ignore NaN)
+#define NAN_MAX(a, b) (isnan(a) || isnan(b) ? (a) + (b) : fmax(a, b))
+#define NAN_MIN(a, b) (isnan(a) || isnan(b) ? (a) + (b) : fmin(a, b))
+
+// The strided index of flat element i: coordinates from the innermost dimension out.
+#define MAX_RANK 8
+
+#define DEFINE_OP(op, expr)                                                                      \
+__kernel void KNAME(op##_, SFX)(__global T* out, long oo,                                        \
+                              __global const T* p0, long o0, __global const T* p1, long o1,       \
+                              __global const T* p2, long o2, T s, long n) {                       \
+    long i = get_global_id(0);                                                                  \
+    if (i < n) {                                                                                \
+        T x0 = p0[o0 + i];                                                                      \
+        T x1 = p1[o1 + i];                                                                      \
+        T x2 = p2[o2 + i];                                                                      \
+        out[oo + i] = (expr);                                                                   \
+    }                                                                                           \
+}                                                                                               \
+__kernel void KNAME(op##_strided_, SFX)(__global T* out, long oo, long8 so,                     \
+                              __global const T* p0, long o0, long8 s0,                          \
+                              __global const T* p1, long o1, long8 s1,                          \
+                              __global const T* p2, long o2, long8 s2,                          \
+                              long8 shape, int rank, T s, long n) {                             \
+    long i = get_global_id(0);                                                                  \
+    if (i >= n) {                                                                               \
+        return;                                                                                 \
+    }                                                                                           \
+    long sh[MAX_RANK], sto[MAX_RANK], st0[MAX_RANK], st1[MAX_RANK], st2[MAX_RANK];              \
+    vstore8(shape, 0, sh);                                                                      \
+    vstore8(so, 0, sto);                                                                        \
+    vstore8(s0, 0, st0);                                                                        \
+    vstore8(s1, 0, st1);                                                                        \
+    vstore8(s2, 0, st2);                                                                        \
+    long rest = i;                                                                              \
+    for (int d = rank - 1; d >= 0; d--) {                                                       \
+        long c = rest % sh[d];                                                                  \
+        rest /= sh[d];                                                                          \
+        oo += c * sto[d];                                                                       \
+        o0 += c * st0[d];                                                                       \
+        o1 += c * st1[d];                                                                       \
+        o2 += c * st2[d];                                                                       \
+    }                                                                                           \
+    T x0 = p0[o0];                                                                              \
+    T x1 = p1[o1];                                                                              \
+    T x2 = p2[o2];                                                                              \
+    out[oo] = (expr);                                                                           \
+}
+
+// unary: f(x0)
+DEFINE_OP(neg, -x0)
+DEFINE_OP(exp, exp(x0))
+DEFINE_OP(log, log(x0))
+DEFINE_OP(sqrt, sqrt(x0))
+DEFINE_OP(abs, fabs(x0))
+DEFINE_OP(sin, sin(x0))
+DEFINE_OP(cos, cos(x0))
+DEFINE_OP(tanh, tanh(x0))
+DEFINE_OP(sigmoid, ONE / (ONE + exp(-x0)))
+DEFINE_OP(relu, isnan(x0) ? x0 : (x0 > ZERO ? x0 : ZERO))
+DEFINE_OP(sign, x0 > ZERO ? ONE : (x0 < ZERO ? -ONE : (x0 == ZERO ? ZERO : x0)))
+// unary with the scalar s
+DEFINE_OP(add_scalar, x0 + s)
+DEFINE_OP(mul_scalar, x0 * s)
+DEFINE_OP(rsub_scalar, s - x0)
+DEFINE_OP(div_scalar, x0 / s)
+DEFINE_OP(rdiv_scalar, s / x0)
+DEFINE_OP(pow_scalar, pow(x0, s))
+DEFINE_OP(rpow_scalar, pow(s, x0))
+DEFINE_OP(gt_scalar, BOOL(x0 > s))
+DEFINE_OP(eq_scalar, BOOL(x0 == s))
+// binary: f(x0, x1)
+DEFINE_OP(add, x0 + x1)
+DEFINE_OP(sub, x0 - x1)
+DEFINE_OP(mul, x0 * x1)
+DEFINE_OP(div, x0 / x1)
+DEFINE_OP(pow, pow(x0, x1))
+DEFINE_OP(maximum, NAN_MAX(x0, x1))
+DEFINE_OP(minimum, NAN_MIN(x0, x1))
+DEFINE_OP(eq, BOOL(x0 == x1))
+DEFINE_OP(gt, BOOL(x0 > x1))
+DEFINE_OP(ge, BOOL(x0 >= x1))
+// ternary: x0 is the condition
+DEFINE_OP(where, x0 != ZERO ? x1 : x2)

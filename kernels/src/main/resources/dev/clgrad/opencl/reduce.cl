@@ -1,0 +1,145 @@
+// Reductions (sum, max, min), deterministic: every partition of the work depends only on the
+// sizes and the launch configuration the backend fixes per device, never on timing.
+// Built once per dtype with -DT=float|double -DSFX=f32|f64 -DACC=<accumulator type>
+// (double where the device has fp64, so float32 sums accumulate in double as on the CPU).
+//
+// The input is seen as a matrix: element (o, r) of output row o and reduced index r lives at
+// in[off + o * os + r * rs]; a full reduction has one row.
+//
+// CPU-type devices: each work-item reduces one contiguous run (<op>_chunks, vectorised with
+// 8-wide accumulators) or one output row (<op>_rows); a local-memory tree with barriers is
+// many times slower there. GPUs: work-groups reduce through a local-memory tree with
+// coalesced loads (<op>_tree, <op>_rows_tree).
+#ifdef USE_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
+
+// op names are pasted before expansion: several (exp, max, ...) are builtin macros
+#define KNAME_(a, b) a##b
+#define KNAME(a, b) KNAME_(a, b)
+#define PASTE_V_(t, n) t##n
+#define PASTE_V(t, n) PASTE_V_(t, n)
+#define T8 PASTE_V(T, 8)
+#define ACC8 PASTE_V(ACC, 8)
+#define CONVERT_ACC8 PASTE_V(convert_, ACC8)
+
+#define SUM_C(a, b) ((a) + (b))
+// NaN wins: a NaN on either side is the result
+#define MAX_C(a, b) (((a) > (b) || isnan(a)) ? (a) : (b))
+#define MIN_C(a, b) (((a) < (b) || isnan(a)) ? (a) : (b))
+#define SUM_V(a, b) ((a) + (b))
+#define MAX_V(a, b) select((b), (a), ((a) > (b)) | isnan(a))
+#define MIN_V(a, b) select((b), (a), ((a) < (b)) | isnan(a))
+
+#define DEFINE_REDUCE(op, INIT, C, V)                                                            \
+/* elements lo..hi-1 of the run base[0], base[rs], ...; 8-wide accumulators when rs is 1 */    \
+inline ACC KNAME(op##_run_, SFX)(__global const T* base, long lo, long hi, long rs) {            \
+    ACC acc = (ACC)(INIT);                                                                      \
+    if (rs != 1) {                                                                              \
+        for (long i = lo; i < hi; i++) {                                                        \
+            acc = C(acc, (ACC)base[i * rs]);                                                    \
+        }                                                                                       \
+        return acc;                                                                             \
+    }                                                                                           \
+    ACC8 acc8 = (ACC8)(INIT);                                                                   \
+    long i = lo;                                                                                \
+    for (; i + 8 <= hi; i += 8) {                                                               \
+        acc8 = V(acc8, CONVERT_ACC8(vload8(0, base + i)));                                      \
+    }                                                                                           \
+    for (; i < hi; i++) {                                                                       \
+        acc = C(acc, (ACC)base[i]);                                                             \
+    }                                                                                           \
+    ACC a = C(C(C(acc8.s0, acc8.s1), C(acc8.s2, acc8.s3)),                                      \
+              C(C(acc8.s4, acc8.s5), C(acc8.s6, acc8.s7)));                                     \
+    return C(a, acc);                                                                           \
+}                                                                                               \
+__kernel void KNAME(op##_chunks_, SFX)(__global const T* in, long off, long n, long rs,          \
+                                      long chunk, __global ACC* part) {                          \
+    long p = get_global_id(0);                                                                  \
+    long lo = p * chunk;                                                                        \
+    part[p] = KNAME(op##_run_, SFX)(in + off, lo, min(n, lo + chunk), rs);                       \
+}                                                                                               \
+__kernel void KNAME(op##_finish_, SFX)(__global const ACC* part, long np,                        \
+                                      __global T* out, long oo) {                               \
+    ACC acc = (ACC)(INIT);                                                                      \
+    for (long p = 0; p < np; p++) {                                                             \
+        acc = C(acc, part[p]);                                                                  \
+    }                                                                                           \
+    out[oo] = (T)acc;                                                                           \
+}                                                                                               \
+__kernel void KNAME(op##_rows_, SFX)(__global const T* in, long off, long outer, long os,        \
+                                    long inner, long rs, __global T* out, long oo, long ost) {  \
+    long o = get_global_id(0);                                                                  \
+    if (o < outer) {                                                                            \
+        out[oo + o * ost] = (T)KNAME(op##_run_, SFX)(in + off + o * os, 0, inner, rs);          \
+    }                                                                                           \
+}                                                                                               \
+/* GPU: work-group g reduces elements g*L+l, g*L+l+G*L, ... through a local tree. */            \
+__kernel void KNAME(op##_tree_, SFX)(__global const T* in, long off, long n, long rs,            \
+                                    __global ACC* part, __local ACC* scratch) {                 \
+    size_t l = get_local_id(0);                                                                 \
+    size_t L = get_local_size(0);                                                               \
+    ACC acc = (ACC)(INIT);                                                                      \
+    for (long i = get_global_id(0); i < n; i += get_global_size(0)) {                           \
+        acc = C(acc, (ACC)in[off + i * rs]);                                                    \
+    }                                                                                           \
+    scratch[l] = acc;                                                                           \
+    barrier(CLK_LOCAL_MEM_FENCE);                                                               \
+    for (size_t h = L / 2; h > 0; h /= 2) {                                                     \
+        if (l < h) {                                                                            \
+            scratch[l] = C(scratch[l], scratch[l + h]);                                         \
+        }                                                                                       \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                           \
+    }                                                                                           \
+    if (l == 0) {                                                                               \
+        part[get_group_id(0)] = scratch[0];                                                     \
+    }                                                                                           \
+}                                                                                               \
+__kernel void KNAME(op##_finish_tree_, SFX)(__global const ACC* part, long np,                   \
+                                           __global T* out, long oo, __local ACC* scratch) {    \
+    size_t l = get_local_id(0);                                                                 \
+    size_t L = get_local_size(0);                                                               \
+    ACC acc = (ACC)(INIT);                                                                      \
+    for (long p = l; p < np; p += L) {                                                          \
+        acc = C(acc, part[p]);                                                                  \
+    }                                                                                           \
+    scratch[l] = acc;                                                                           \
+    barrier(CLK_LOCAL_MEM_FENCE);                                                               \
+    for (size_t h = L / 2; h > 0; h /= 2) {                                                     \
+        if (l < h) {                                                                            \
+            scratch[l] = C(scratch[l], scratch[l + h]);                                         \
+        }                                                                                       \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                           \
+    }                                                                                           \
+    if (l == 0) {                                                                               \
+        out[oo] = (T)scratch[0];                                                                \
+    }                                                                                           \
+}                                                                                               \
+/* GPU: work-group o reduces output row o with coalesced loads along the row. */               \
+__kernel void KNAME(op##_rows_tree_, SFX)(__global const T* in, long off, long outer, long os,   \
+                                         long inner, long rs, __global T* out, long oo,         \
+                                         long ost, __local ACC* scratch) {                      \
+    size_t l = get_local_id(0);                                                                 \
+    size_t L = get_local_size(0);                                                               \
+    long o = get_group_id(0);                                                                   \
+    __global const T* row = in + off + o * os;                                                  \
+    ACC acc = (ACC)(INIT);                                                                      \
+    for (long r = l; r < inner; r += L) {                                                       \
+        acc = C(acc, (ACC)row[r * rs]);                                                         \
+    }                                                                                           \
+    scratch[l] = acc;                                                                           \
+    barrier(CLK_LOCAL_MEM_FENCE);                                                               \
+    for (size_t h = L / 2; h > 0; h /= 2) {                                                     \
+        if (l < h) {                                                                            \
+            scratch[l] = C(scratch[l], scratch[l + h]);                                         \
+        }                                                                                       \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                           \
+    }                                                                                           \
+    if (l == 0) {                                                                               \
+        out[oo + o * ost] = (T)scratch[0];                                                      \
+    }                                                                                           \
+}
+
+DEFINE_REDUCE(sum, 0, SUM_C, SUM_V)
+DEFINE_REDUCE(max, -INFINITY, MAX_C, MAX_V)
+DEFINE_REDUCE(min, INFINITY, MIN_C, MIN_V)
