@@ -72,6 +72,11 @@ final class OpTable {
         OPS.put(name, new Op(name, call, true, 1e-4, 1e-5, false));
     }
 
+    /** A comparison: exact, and not differentiable (its result is a 0/1 mask). */
+    private static void comparison(String name, Call call) {
+        OPS.put(name, new Op(name, call, false, 0, 0, false));
+    }
+
     private static void unary(String name, Function<Tensor, Tensor> f) {
         op(name, (in, p) -> f.apply(in.get(0)));
     }
@@ -100,6 +105,9 @@ final class OpTable {
         op("mul", (in, p) -> in.get(0).mul(in.get(1)));
         op("div", (in, p) -> in.get(0).div(in.get(1)));
         positive("pow", (in, p) -> in.get(0).pow(in.get(1)));
+        comparison("eq", (in, p) -> in.get(0).eq(in.get(1)));
+        comparison("gt", (in, p) -> in.get(0).gt(in.get(1)));
+        comparison("ge", (in, p) -> in.get(0).ge(in.get(1)));
         loose("matmul", (in, p) -> Torch.matmul(in.get(0), in.get(1)));
         loose("sum", (in, p) -> in.get(0).sum());
         loose("sum_dim", (in, p) -> in.get(0).sum(p.i("dim"), p.b("keepdim")));

@@ -91,17 +91,43 @@ public final class ClBackendProvider implements BackendProvider {
         }
         List<Backend> opened = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        boolean chaining = ClSignals.chainingActive();
         for (int i = 0; i < devices.size(); i++) {
             String name = "opencl:" + opened.size();
+            String platform = platformName(owners.get(i));
+            if (!chaining && platform.contains("Portable Computing Language")) {
+                failures.add("PoCL (" + platform + ") replaces the JVM's SIGSEGV/SIGBUS/SIGILL handlers with LLVM's "
+                        + "when it opens a device, which crashes the JVM at random; to use it, " + ClSignals.remedy());
+                continue;
+            }
             try {
                 ClDeviceQuery q = new ClDeviceQuery(owners.get(i), devices.get(i));
                 opened.add(new ClBackend(name, devices.get(i), q, strategy, cacheDir));
             } catch (ClException e) {
-                LOG.warn("clgrad skips OpenCL device {} of the platforms present: {}", i, e.getMessage());
-                failures.add(e.getMessage());
+                failures.add("device " + i + ": " + e.getMessage());
             }
+        }
+        if (!opened.isEmpty() && !chaining) {
+            List<String> replaced = ClSignals.replacedHandlers();
+            if (!replaced.isEmpty()) {
+                LOG.warn("clgrad: the OpenCL driver replaced the JVM's signal handlers ({}); the JVM may crash at "
+                        + "random. To prevent it, {}", String.join(", ", replaced), ClSignals.remedy());
+            }
+        }
+        if (!failures.isEmpty() && !opened.isEmpty()) {
+            LOG.warn("clgrad skips some OpenCL devices: {}", String.join("; ", failures));
         }
         return opened.isEmpty() ? Discovery.none("no OpenCL device could be opened: " + String.join("; ", failures))
                 : Discovery.of(opened);
+    }
+
+    private static String platformName(cl_platform_id platform) {
+        long[] size = new long[1];
+        ClStatus.check(CL.clGetPlatformInfo(platform, CL.CL_PLATFORM_NAME, 0, null, size), "clGetPlatformInfo",
+                "CL_PLATFORM_NAME");
+        byte[] b = new byte[(int) size[0]];
+        ClStatus.check(CL.clGetPlatformInfo(platform, CL.CL_PLATFORM_NAME, b.length, org.jocl.Pointer.to(b), null),
+                "clGetPlatformInfo", "CL_PLATFORM_NAME");
+        return new String(b, 0, Math.max(0, b.length - 1), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

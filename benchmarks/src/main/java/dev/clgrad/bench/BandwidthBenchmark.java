@@ -1,0 +1,75 @@
+package dev.clgrad.bench;
+
+import dev.clgrad.Device;
+import dev.clgrad.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * W1 and W3, the memory-bound workloads: {@code c = a.add(b)} with a fresh result each call
+ * (12 bytes moved per element) and {@code a.sum()} (4 bytes per element), 2^24 float32
+ * elements. Each call waits for the device ({@code synchronize}) and closes its result, as a
+ * loop that lets each result go would; compare the times with the machine's memory bandwidth
+ * ({@code ../shared/peers/stream.c}) measured in the same run.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class BandwidthBenchmark {
+    @Param({"cpu", "opencl:0"})
+    public String device;
+
+    @Param({"16777216"})
+    public long n;
+
+    private Device dev;
+    private Tensor a;
+    private Tensor b;
+
+    @Setup
+    public void setUp() {
+        dev = Device.of(device);
+        Device.setDefault(dev);
+        Tensor.manualSeed(0);
+        a = Tensor.rand(n);
+        b = Tensor.rand(n);
+        dev.synchronize();
+    }
+
+    @TearDown
+    public void tearDown() {
+        a.close();
+        b.close();
+    }
+
+    /** W1: a fresh result per call. */
+    @Benchmark
+    public void addFresh() {
+        try (Tensor c = a.add(b)) {
+            dev.synchronize();
+        }
+    }
+
+    /** W3: the sum of every element, read back to the host as a user's {@code item()} would. */
+    @Benchmark
+    public double sum() {
+        try (Tensor s = a.sum()) {
+            return s.item();
+        }
+    }
+}
