@@ -318,9 +318,6 @@ class DeviceParityTest {
 
     // ---- random draws ------------------------------------------------------------------
 
-    /** Ulps a non-CPU float64 {@code randn} may differ by; see {@link #assertSameDraw}. */
-    private static final int NORMAL_FLOAT64_ULPS = 4;
-
     private enum Draw {
         RAND, RANDN;
 
@@ -378,25 +375,16 @@ class DeviceParityTest {
     }
 
     /**
-     * Bit-identical draws, except float64 {@code randn} on a non-CPU device: its Box-Muller
-     * transform uses the device's double {@code log}, {@code sqrt}, {@code sin} and {@code cos},
-     * which OpenCL does not require to be correctly rounded (it allows a few ulp), so those
-     * values may differ by up to {@link #NORMAL_FLOAT64_ULPS} ulp. Uniform draws involve no
-     * transcendental function and must be exact in both dtypes; float32 normals are rounded from
-     * the double result and must be exact too.
+     * Bit-identical draws in both dtypes: the OpenCL kernels compute Box-Muller with ports of the
+     * fdlibm log, sin and cos that Java's StrictMath uses, not with the device's own functions.
      */
     private static void assertSameDraw(Draw draw, DType dtype, Device device, double[] expected, double[] actual) {
         String what = name(draw.name().toLowerCase(), device, dtype);
         assertEquals(expected.length, actual.length, what + ": number of values");
-        boolean ulps = draw == Draw.RANDN && dtype == DType.FLOAT64 && !device.isCpu();
         for (int i = 0; i < expected.length; i++) {
-            double e = expected[i];
-            double a = actual[i];
-            boolean ok = ulps ? Math.abs(a - e) <= NORMAL_FLOAT64_ULPS * Math.ulp(e)
-                    : Double.doubleToRawLongBits(a) == Double.doubleToRawLongBits(e);
-            if (!ok) {
-                fail(what + ": element " + i + " is " + a + " but the cpu draw is " + e
-                        + (ulps ? " (more than " + NORMAL_FLOAT64_ULPS + " ulp apart)" : " (must be bit-identical)"));
+            if (Double.doubleToRawLongBits(actual[i]) != Double.doubleToRawLongBits(expected[i])) {
+                fail(what + ": element " + i + " is " + actual[i] + " but the cpu draw is " + expected[i]
+                        + " (must be bit-identical)");
             }
         }
     }

@@ -58,13 +58,19 @@ class ClPhiloxTest {
 
     private static final long RARE_SEED = 1234L;
     private static final List<RareGroup> RARE_GROUPS = List.of(
+            new RareGroup("log of u1 = 1: exactly 0, radius 0", 1_762_090_123L, 2, 0xffffffff),
+            new RareGroup("log of u1 = 1/2: f = 0, k = -1", 191_208_830L, 2, 0x7fffffff),
+            new RareGroup("log of u1 = 2^-32: the largest radius", 447_259_405L, 0, 0x00000000),
             new RareGroup("log of u1 in [1 - 2^-20, 1): series for tiny f, k = 0", 4_632_324L, 2, 0xfffff277),
             new RareGroup("log of u1 just above 2^-2: series for tiny f, k != 0", 4_209_602L, 0, 0x3ffffeb2),
+            new RareGroup("sin/cos of t = 0", 4_789_216_433L, 1, 0x00000000),
+            new RareGroup("sin/cos of t < 2^-27: sin t = t, cos t = 1", 112_165_353L, 1, 0x00000002),
             new RareGroup("sin/cos of t within 2^-20 of pi/2: pi/2 in 33 + 33 + 53 bits", 5_779_159L, 1, 0x400000a9),
             new RareGroup("sin/cos of t near pi: second reduction step", 5_009_218L, 3, 0x7ffffed2),
             new RareGroup("sin/cos of t near 3 pi/2: second reduction step", 4_685_465L, 1, 0xc000015e),
             new RareGroup("sin/cos of t just below 2 pi: second reduction step", 1_965_155L, 1, 0xffffffd4),
-            new RareGroup("sin/cos of t = fl(pi): third reduction step", 34_041_030L, 1, 0x80000000));
+            new RareGroup("sin/cos of t = fl(pi): third reduction step", 34_041_030L, 1, 0x80000000),
+            new RareGroup("sin/cos of t nearest 3 pi/2: third reduction step", 4_194_558_222L, 1, 0xc0000000));
 
     private static List<Backend> backends = List.of();
 

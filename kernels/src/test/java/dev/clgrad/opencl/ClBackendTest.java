@@ -1,0 +1,165 @@
+package dev.clgrad.opencl;
+
+import dev.clgrad.DType;
+import dev.clgrad.spi.Backend;
+import dev.clgrad.spi.BackendProvider;
+import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.View;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The OpenCL backend's own machinery: the program cache in memory and on disk, build failures,
+ * the status funnel, the allocator's size classes and out-of-memory errors, and closing. Device
+ * tests open the first OpenCL device; a missing one is a skip, or a failure under
+ * {@code -Dclgrad.requireOpenCL=true}.
+ */
+class ClBackendTest {
+
+    /** The first OpenCL device, opened with its own program cache folder (null: none). */
+    static ClBackend open(Path cacheDir) {
+        BackendProvider.Discovery d = ClBackendProvider.discover(null, cacheDir);
+        if (d.backends().isEmpty()) {
+            String why = "no OpenCL device: " + d.unavailableReason();
+            if (Boolean.getBoolean("clgrad.requireOpenCL")) {
+                fail(why + " (-Dclgrad.requireOpenCL=true)");
+            }
+            Assumptions.abort(why);
+        }
+        for (Backend other : d.backends().subList(1, d.backends().size())) {
+            ((ClBackend) other).close();
+        }
+        return (ClBackend) d.backends().get(0);
+    }
+
+    private static void fillAndCheck(ClBackend be) {
+        Buffer b = be.allocate(DType.FLOAT32, 5);
+        be.fill(new View(b, Layout.contiguous(5)), 2.5);
+        float[] out = new float[5];
+        be.read(b, 0, out);
+        assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f, 2.5f, 2.5f}, out);
+        be.release(b);
+    }
+
+    @Test
+    void a_later_backend_loads_its_programs_from_the_disk_cache_instead_of_compiling(@TempDir Path dir)
+            throws IOException {
+        try (ClBackend first = open(dir)) {
+            fillAndCheck(first);
+            assertEquals(1, first.programsBuiltFromSource());
+            assertEquals(0, first.programsLoadedFromDisk());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> bins = files.filter(p -> p.toString().endsWith(".bin")).toList();
+            assertEquals(1, bins.size(), "one binary per program: " + bins);
+        }
+        try (ClBackend second = open(dir)) {
+            fillAndCheck(second);
+            assertEquals(0, second.programsBuiltFromSource(), "nothing compiled the second time");
+            assertEquals(1, second.programsLoadedFromDisk());
+        }
+    }
+
+    @Test
+    void a_corrupt_cache_entry_is_rebuilt_from_source(@TempDir Path dir) throws IOException {
+        try (ClBackend first = open(dir)) {
+            fillAndCheck(first);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.write(p, new byte[] {1, 2, 3});
+            }
+        }
+        try (ClBackend second = open(dir)) {
+            fillAndCheck(second);
+            assertEquals(1, second.programsBuiltFromSource());
+        }
+    }
+
+    @Test
+    void a_build_failure_names_the_file_the_options_the_device_and_the_compiler_log() {
+        try (ClBackend be = open(null)) {
+            ClException e = assertThrows(ClException.class, () -> be.kernel("broken_for_test.cl", "broken"));
+            String m = e.getMessage();
+            assertTrue(m.contains("CL_BUILD_PROGRAM_FAILURE"), m);
+            assertTrue(m.contains("broken_for_test.cl"), m);
+            assertTrue(m.contains(be.info().name()), m);
+            assertTrue(m.contains("undeclared_identifier"), "the build log: " + m);
+        }
+    }
+
+    @Test
+    void a_buffer_larger_than_the_device_allows_is_an_out_of_memory_error_with_the_sizes() {
+        try (ClBackend be = open(null)) {
+            long tooMany = be.info().globalMemoryBytes();
+            ClOutOfMemoryException e = assertThrows(ClOutOfMemoryException.class,
+                    () -> be.allocate(DType.FLOAT32, tooMany));
+            assertTrue(e.getMessage().contains(Long.toString(tooMany)) && e.getMessage().contains("CL_DEVICE_MAX_MEM_ALLOC_SIZE"),
+                    e.getMessage());
+            fillAndCheck(be);
+        }
+    }
+
+    @Test
+    void released_buffers_return_to_the_cache_and_are_handed_out_again() {
+        try (ClBackend be = open(null)) {
+            Buffer a = be.allocate(DType.FLOAT32, 1000);
+            long live = be.memoryStats().liveBytes();
+            be.release(a);
+            assertEquals(live - 4096, be.memoryStats().liveBytes());
+            assertEquals(4096, be.memoryStats().cachedBytes());
+            Buffer b = be.allocate(DType.FLOAT32, 1010);
+            assertEquals(0, be.memoryStats().cachedBytes(), "same size class: reused");
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> {
+                be.release(b);
+                be.release(b);
+            });
+            assertTrue(twice.getMessage().contains("already released"), twice.getMessage());
+            be.emptyCache();
+            assertEquals(0, be.memoryStats().cachedBytes());
+        }
+    }
+
+    @Test
+    void a_closed_backend_refuses_work_and_closing_again_does_nothing() {
+        ClBackend be = open(null);
+        be.close();
+        assertDoesNotThrow(be::close);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> be.allocate(DType.FLOAT32, 4));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void size_classes_waste_at_most_a_quarter() {
+        assertEquals(512, ClAllocator.sizeClass(4));
+        assertEquals(1024, ClAllocator.sizeClass(513));
+        assertEquals(4096, ClAllocator.sizeClass(4096));
+        assertEquals(5120, ClAllocator.sizeClass(4097));
+        for (long bytes = 4097; bytes < 1L << 30; bytes = bytes * 3 / 2 + 7) {
+            long c = ClAllocator.sizeClass(bytes);
+            assertTrue(c >= bytes && c <= bytes * 5 / 4 + 1, bytes + " -> " + c);
+        }
+    }
+
+    @Test
+    void every_failed_status_is_named() {
+        ClException e = assertThrows(ClException.class, () -> ClStatus.check(-4, "clCreateBuffer", "1024 bytes"));
+        assertEquals(-4, e.status());
+        assertEquals("clCreateBuffer failed with CL_MEM_OBJECT_ALLOCATION_FAILURE (-4): 1024 bytes", e.getMessage());
+    }
+}
