@@ -150,7 +150,9 @@ final class ClReduce {
         long np = (n + chunk - 1) / chunk;
         ClBuffer part = be.scratch(acc, np);
         try {
-            be.launch(be.kernel(FILE, dtype, p + "chunks" + sfx), what, new long[] {np}, null,
+            // one work-item per work-group: the driver spreads groups over its threads, while a
+            // group of all np work-items would run on one of them
+            be.launch(be.kernel(FILE, dtype, p + "chunks" + sfx), what, new long[] {np}, new long[] {1},
                     in, off, n, rs, chunk, part);
             be.launch(be.kernel(FILE, dtype, p + "finish" + sfx), what, new long[] {1}, null, part, np, out, oo);
         } finally {

@@ -41,8 +41,17 @@ inline ACC KNAME(op##_run_, SFX)(__global const T* base, long lo, long hi, long 
         }                                                                                       \
         return acc;                                                                             \
     }                                                                                           \
-    ACC8 acc8 = (ACC8)(INIT);                                                                   \
+    /* four independent 8-wide chains: one chain waits on the add latency, four keep the   */  \
+    /* vector units busy enough to reach memory bandwidth                                    */  \
+    ACC8 acc8 = (ACC8)(INIT), acc8b = acc8, acc8c = acc8, acc8d = acc8;                        \
     long i = lo;                                                                                \
+    for (; i + 32 <= hi; i += 32) {                                                             \
+        acc8 = V(acc8, CONVERT_ACC8(vload8(0, base + i)));                                      \
+        acc8b = V(acc8b, CONVERT_ACC8(vload8(1, base + i)));                                    \
+        acc8c = V(acc8c, CONVERT_ACC8(vload8(2, base + i)));                                    \
+        acc8d = V(acc8d, CONVERT_ACC8(vload8(3, base + i)));                                    \
+    }                                                                                           \
+    acc8 = V(V(acc8, acc8b), V(acc8c, acc8d));                                                  \
     for (; i + 8 <= hi; i += 8) {                                                               \
         acc8 = V(acc8, CONVERT_ACC8(vload8(0, base + i)));                                      \
     }                                                                                           \
