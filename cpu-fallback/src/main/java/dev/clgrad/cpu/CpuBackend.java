@@ -8,10 +8,10 @@ import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.LayoutBounds;
 import dev.clgrad.spi.MemoryStats;
+import dev.clgrad.spi.PrimitiveShapes;
 import dev.clgrad.spi.RandomOp;
 import dev.clgrad.spi.ReduceOp;
 import dev.clgrad.spi.View;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -142,20 +142,12 @@ public final class CpuBackend implements Backend {
     public void elementwise(ElementwiseOp op, double scalar, View out, View... inputs) {
         Objects.requireNonNull(op, "elementwise: op");
         Objects.requireNonNull(inputs, "elementwise: inputs");
-        if (inputs.length != op.arity()) {
-            throw new IllegalArgumentException("elementwise " + op + ": takes " + op.arity() + " input(s), got "
-                    + inputs.length);
-        }
+        PrimitiveShapes.arity(op, inputs);
         CpuBuffer ob = checkView("elementwise", op, "out", out, null);
-        long[] shape = out.layout().shape();
         for (int k = 0; k < inputs.length; k++) {
             checkView("elementwise", op, INPUT_ROLES[k], inputs[k], ob.dtype);
-            if (!Arrays.equals(inputs[k].layout().shape(), shape)) {
-                throw new IllegalArgumentException("elementwise " + op + ": input " + k + " has shape "
-                        + Arrays.toString(inputs[k].layout().shape()) + " but out has shape " + Arrays.toString(shape)
-                        + " (the runtime expands broadcast inputs to the output shape with zero strides)");
-            }
         }
+        PrimitiveShapes.elementwise(op, out, inputs);
         ElementwiseKernels.run(parallel, op, scalar, out, inputs);
     }
 
@@ -164,20 +156,7 @@ public final class CpuBackend implements Backend {
         Objects.requireNonNull(op, "reduce: op");
         CpuBuffer ib = checkView("reduce", op, "in", in, null);
         checkView("reduce", op, "out", out, ib.dtype);
-        long[] is = in.layout().shape();
-        long[] os = out.layout().shape();
-        boolean ok = is.length == os.length;
-        for (int d = 0; ok && d < is.length; d++) {
-            ok = os[d] == is[d] || os[d] == 1;
-        }
-        if (!ok) {
-            throw new IllegalArgumentException("reduce " + op + ": out shape " + Arrays.toString(os) + " does not fit in shape "
-                    + Arrays.toString(is) + " (out keeps in's rank, with size 1 on reduced axes)");
-        }
-        if (op != ReduceOp.SUM && in.layout().numel() == 0 && out.layout().numel() != 0) {
-            throw new IllegalArgumentException("reduce " + op + ": cannot reduce shape " + Arrays.toString(is) + " to "
-                    + Arrays.toString(os) + ": an axis being reduced is empty and " + op + " has no identity");
-        }
+        PrimitiveShapes.reduce(op, in, out);
         ReduceKernels.run(parallel, op, in, out);
     }
 
@@ -191,16 +170,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer ab = checkView("matmul", null, "a", a, null);
         checkView("matmul", null, "b", b, ab.dtype);
         checkView("matmul", null, "out", out, ab.dtype);
-        long[] as = a.layout().shape();
-        long[] bs = b.layout().shape();
-        long[] cs = out.layout().shape();
-        if (as.length != 3 || bs.length != 3 || cs.length != 3
-                || (as[0] != cs[0] && as[0] != 1) || (bs[0] != cs[0] && bs[0] != 1)
-                || as[1] != cs[1] || bs[2] != cs[2] || as[2] != bs[1]) {
-            throw new IllegalArgumentException("matmul: shapes a " + Arrays.toString(as) + " @ b " + Arrays.toString(bs)
-                    + " -> out " + Arrays.toString(cs) + " do not fit [B, M, K] @ [B, K, N] -> [B, M, N]"
-                    + " (" + ab.dtype.pyName() + ")");
-        }
+        PrimitiveShapes.matmul(a, b, out, ab.dtype);
         MatmulKernels.run(parallel, a, b, out);
     }
 
@@ -208,10 +178,7 @@ public final class CpuBackend implements Backend {
     public void copy(View src, View dst) {
         checkView("copy", null, "src", src, null);
         checkView("copy", null, "dst", dst, null);
-        if (!Arrays.equals(src.layout().shape(), dst.layout().shape())) {
-            throw new IllegalArgumentException("copy: src shape " + Arrays.toString(src.layout().shape())
-                    + " differs from dst shape " + Arrays.toString(dst.layout().shape()));
-        }
+        PrimitiveShapes.copy(src, dst);
         CopyKernels.copy(parallel, src, dst);
     }
 

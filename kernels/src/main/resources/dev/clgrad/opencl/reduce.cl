@@ -83,25 +83,30 @@ __kernel void KNAME(op##_rows_, SFX)(__global const T* in, long off, long outer,
         out[oo + o * ost] = (T)KNAME(op##_run_, SFX)(in + off + o * os, 0, inner, rs);          \
     }                                                                                           \
 }                                                                                               \
-/* GPU: work-group g reduces elements g*L+l, g*L+l+G*L, ... through a local tree. */            \
-__kernel void KNAME(op##_tree_, SFX)(__global const T* in, long off, long n, long rs,            \
-                                    __global ACC* part, __local ACC* scratch) {                 \
+/* GPU: every work-item of a group brings acc; work-item 0 gets the group's result         */  \
+inline ACC KNAME(op##_local_tree_, SFX)(__local ACC* scratch, ACC acc) {                        \
     size_t l = get_local_id(0);                                                                 \
-    size_t L = get_local_size(0);                                                               \
-    ACC acc = (ACC)(INIT);                                                                      \
-    for (long i = get_global_id(0); i < n; i += get_global_size(0)) {                           \
-        acc = C(acc, (ACC)in[off + i * rs]);                                                    \
-    }                                                                                           \
     scratch[l] = acc;                                                                           \
     barrier(CLK_LOCAL_MEM_FENCE);                                                               \
-    for (size_t h = L / 2; h > 0; h /= 2) {                                                     \
+    for (size_t h = get_local_size(0) / 2; h > 0; h /= 2) {                                     \
         if (l < h) {                                                                            \
             scratch[l] = C(scratch[l], scratch[l + h]);                                         \
         }                                                                                       \
         barrier(CLK_LOCAL_MEM_FENCE);                                                           \
     }                                                                                           \
+    return scratch[0];                                                                          \
+}                                                                                               \
+/* GPU: work-group g reduces elements g*L+l, g*L+l+G*L, ... through a local tree. */            \
+__kernel void KNAME(op##_tree_, SFX)(__global const T* in, long off, long n, long rs,            \
+                                    __global ACC* part, __local ACC* scratch) {                 \
+    size_t l = get_local_id(0);                                                                 \
+    ACC acc = (ACC)(INIT);                                                                      \
+    for (long i = get_global_id(0); i < n; i += get_global_size(0)) {                           \
+        acc = C(acc, (ACC)in[off + i * rs]);                                                    \
+    }                                                                                           \
+    acc = KNAME(op##_local_tree_, SFX)(scratch, acc);                                          \
     if (l == 0) {                                                                               \
-        part[get_group_id(0)] = scratch[0];                                                     \
+        part[get_group_id(0)] = acc;                                                             \
     }                                                                                           \
 }                                                                                               \
 __kernel void KNAME(op##_finish_tree_, SFX)(__global const ACC* part, long np,                   \
@@ -112,16 +117,9 @@ __kernel void KNAME(op##_finish_tree_, SFX)(__global const ACC* part, long np,  
     for (long p = l; p < np; p += L) {                                                          \
         acc = C(acc, part[p]);                                                                  \
     }                                                                                           \
-    scratch[l] = acc;                                                                           \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                               \
-    for (size_t h = L / 2; h > 0; h /= 2) {                                                     \
-        if (l < h) {                                                                            \
-            scratch[l] = C(scratch[l], scratch[l + h]);                                         \
-        }                                                                                       \
-        barrier(CLK_LOCAL_MEM_FENCE);                                                           \
-    }                                                                                           \
+    acc = KNAME(op##_local_tree_, SFX)(scratch, acc);                                          \
     if (l == 0) {                                                                               \
-        out[oo] = (T)scratch[0];                                                                \
+        out[oo] = (T)acc;                                                                        \
     }                                                                                           \
 }                                                                                               \
 /* GPU: work-group o reduces output row o with coalesced loads along the row. */               \
@@ -136,16 +134,9 @@ __kernel void KNAME(op##_rows_tree_, SFX)(__global const T* in, long off, long o
     for (long r = l; r < inner; r += L) {                                                       \
         acc = C(acc, (ACC)row[r * rs]);                                                         \
     }                                                                                           \
-    scratch[l] = acc;                                                                           \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                               \
-    for (size_t h = L / 2; h > 0; h /= 2) {                                                     \
-        if (l < h) {                                                                            \
-            scratch[l] = C(scratch[l], scratch[l + h]);                                         \
-        }                                                                                       \
-        barrier(CLK_LOCAL_MEM_FENCE);                                                           \
-    }                                                                                           \
+    acc = KNAME(op##_local_tree_, SFX)(scratch, acc);                                          \
     if (l == 0) {                                                                               \
-        out[oo + o * ost] = (T)scratch[0];                                                      \
+        out[oo + o * ost] = (T)acc;                                                              \
     }                                                                                           \
 }
 
