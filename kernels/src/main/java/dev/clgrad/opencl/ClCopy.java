@@ -23,16 +23,15 @@ final class ClCopy {
         DType dt = ((ClBuffer) dst.buffer()).dtype;
         String pair = sfx(st) + "_" + sfx(dt);
         ClShape geo = ClShape.of(src.layout(), dst.layout());
-        long[] local = {be.strategy().elementwiseGroup()};
-        if (geo.isDense(0) && geo.isDense(1)) {
+                if (geo.isDense(0) && geo.isDense(1)) {
             long n = dst.layout().numel();
-            be.launch(be.kernel("copy.cl", "copy_" + pair), "copy", new long[] {n}, local,
+            be.launch(be.kernel("copy.cl", "copy_" + pair), "copy", new long[] {n}, be.strategy().groupFor(n),
                     src.buffer(), src.layout().offset(), dst.buffer(), dst.layout().offset(), n);
             return;
         }
         geo.split(g -> {
             long n = g.numel();
-            be.launch(be.kernel("copy.cl", "copy_strided_" + pair), "copy", new long[] {n}, local,
+            be.launch(be.kernel("copy.cl", "copy_strided_" + pair), "copy", new long[] {n}, be.strategy().groupFor(n),
                     src.buffer(), g.offsets()[0], g.strides8(0), dst.buffer(), g.offsets()[1], g.strides8(1),
                     g.shape8(), g.rank(), n);
         });
@@ -45,16 +44,15 @@ final class ClCopy {
         DType dt = ((ClBuffer) dst.buffer()).dtype;
         Object v = ClBackend.scalarArg(dt, value);
         ClShape geo = ClShape.of(dst.layout());
-        long[] local = {be.strategy().elementwiseGroup()};
-        if (geo.isDense(0)) {
+                if (geo.isDense(0)) {
             long n = dst.layout().numel();
-            be.launch(be.kernel("copy.cl", "fill_" + sfx(dt)), "fill", new long[] {n}, local,
+            be.launch(be.kernel("copy.cl", "fill_" + sfx(dt)), "fill", new long[] {n}, be.strategy().groupFor(n),
                     dst.buffer(), dst.layout().offset(), v, n);
             return;
         }
         geo.split(g -> {
             long n = g.numel();
-            be.launch(be.kernel("copy.cl", "fill_strided_" + sfx(dt)), "fill", new long[] {n}, local,
+            be.launch(be.kernel("copy.cl", "fill_strided_" + sfx(dt)), "fill", new long[] {n}, be.strategy().groupFor(n),
                     dst.buffer(), g.offsets()[0], g.strides8(0), g.shape8(), g.rank(), v, n);
         });
     }
@@ -68,15 +66,15 @@ final class ClCopy {
         DType dt = ((ClBuffer) dst.buffer()).dtype;
         String name = (op == RandomOp.UNIFORM ? "uniform_" : "normal_") + sfx(dt);
         long groups = Philox.groups(op, dt, n);
-        long[] local = {be.strategy().elementwiseGroup()};
-        if (dst.layout().isContiguous()) {
-            be.launch(be.kernel("random.cl", name), "random " + op, new long[] {groups}, local,
+                if (dst.layout().isContiguous()) {
+            be.launch(be.kernel("random.cl", name), "random " + op, new long[] {groups}, be.strategy().groupFor(groups),
                     dst.buffer(), dst.layout().offset(), n, seed, offset);
             return;
         }
         ClBuffer tmp = be.scratch(dt, n);
         try {
-            be.launch(be.kernel("random.cl", name), "random " + op, new long[] {groups}, local, tmp, 0L, n, seed, offset);
+            be.launch(be.kernel("random.cl", name), "random " + op, new long[] {groups},
+                    be.strategy().groupFor(groups), tmp, 0L, n, seed, offset);
             copy(be, new View(tmp, Layout.contiguous(dst.layout().shape())), dst);
         } finally {
             be.release(tmp);

@@ -37,8 +37,7 @@ final class ClElementwise {
         for (int v = 0; v < layouts.length && dense; v++) {
             dense = geo.isDense(v);
         }
-        long[] local = {be.strategy().elementwiseGroup()};
-        if (dense) {
+                if (dense) {
             Object[] args = new Object[10];
             args[0] = out.buffer();
             args[1] = out.layout().offset();
@@ -49,7 +48,8 @@ final class ClElementwise {
             }
             args[8] = s;
             args[9] = n;
-            be.launch(be.kernel(FILE, dtype, base + "_" + sfx), "elementwise " + op, new long[] {n}, local, args);
+            be.launch(be.kernel(FILE, dtype, base + "_" + sfx), "elementwise " + op, new long[] {n},
+                    be.strategy().groupFor(n), args);
             return;
         }
         String name = base + "_strided_" + sfx;
@@ -69,7 +69,8 @@ final class ClElementwise {
             args[13] = g.rank();
             args[14] = s;
             args[15] = count;
-            be.launch(be.kernel(FILE, dtype, name), "elementwise " + op, new long[] {count}, local, args);
+            be.launch(be.kernel(FILE, dtype, name), "elementwise " + op, new long[] {count},
+                    be.strategy().groupFor(count), args);
         });
     }
 }

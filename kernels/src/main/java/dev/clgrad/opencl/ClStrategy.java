@@ -20,9 +20,13 @@ public enum ClStrategy {
         this.elementwiseGroup = elementwiseGroup;
     }
 
-    /** Work-group size of elementwise, copy and fill kernels. */
-    long elementwiseGroup() {
-        return elementwiseGroup;
+    /**
+     * The work-group of an elementwise, copy, fill or random launch over {@code n} work-items:
+     * never larger than {@code n}, so a tiny tensor does not pay for thousands of idle
+     * work-items (the launch rounds {@code n} up to whole groups).
+     */
+    long[] groupFor(long n) {
+        return new long[] {Math.max(1, Math.min(elementwiseGroup, n))};
     }
 
     /** The strategy {@code -Dclgrad.opencl.strategy} asks for, or null to follow the device type. */
