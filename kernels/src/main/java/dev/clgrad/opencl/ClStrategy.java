@@ -20,13 +20,16 @@ public enum ClStrategy {
         this.elementwiseGroup = elementwiseGroup;
     }
 
+    /** Work-group size for launches below one full group: small tensors skip idle work-items. */
+    private static final long SMALL_GROUP = 64;
+
     /**
-     * The work-group of an elementwise, copy, fill or random launch over {@code n} work-items:
-     * never larger than {@code n}, so a tiny tensor does not pay for thousands of idle
-     * work-items (the launch rounds {@code n} up to whole groups).
+     * The work-group of an elementwise, copy, fill or random launch over {@code n} work-items.
+     * Only two sizes, because drivers such as PoCL compile a kernel once per work-group size:
+     * one size per tensor length would compile at every new shape.
      */
     long[] groupFor(long n) {
-        return new long[] {Math.max(1, Math.min(elementwiseGroup, n))};
+        return new long[] {n < elementwiseGroup ? Math.min(SMALL_GROUP, elementwiseGroup) : elementwiseGroup};
     }
 
     /** The strategy {@code -Dclgrad.opencl.strategy} asks for, or null to follow the device type. */
