@@ -2,11 +2,9 @@ package dev.clgrad.opencl;
 
 import dev.clgrad.DType;
 import dev.clgrad.spi.Backend;
-import dev.clgrad.spi.BackendProvider;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The OpenCL backend's own machinery: the program cache in memory and on disk, build failures,
@@ -33,18 +30,11 @@ class ClBackendTest {
 
     /** The first OpenCL device, opened with its own program cache folder (null: none). */
     static ClBackend open(Path cacheDir) {
-        BackendProvider.Discovery d = ClBackendProvider.discover(null, cacheDir);
-        if (d.backends().isEmpty()) {
-            String why = "no OpenCL device: " + d.unavailableReason();
-            if (Boolean.getBoolean("clgrad.requireOpenCL")) {
-                fail(why + " (-Dclgrad.requireOpenCL=true)");
-            }
-            Assumptions.abort(why);
-        }
-        for (Backend other : d.backends().subList(1, d.backends().size())) {
+        List<Backend> all = ClTestDevices.open(cacheDir, "the OpenCL backend's machinery");
+        for (Backend other : all.subList(1, all.size())) {
             ((ClBackend) other).close();
         }
-        return (ClBackend) d.backends().get(0);
+        return (ClBackend) all.get(0);
     }
 
     private static void fillAndCheck(ClBackend be) {

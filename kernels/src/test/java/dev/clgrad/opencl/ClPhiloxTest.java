@@ -2,7 +2,6 @@ package dev.clgrad.opencl;
 
 import dev.clgrad.DType;
 import dev.clgrad.spi.Backend;
-import dev.clgrad.spi.BackendProvider;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.Philox;
@@ -29,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>A missing device is a skip, or a failure under {@code -Dclgrad.requireOpenCL=true}.
  */
 class ClPhiloxTest {
-    private static final String REQUIRE_OPENCL = "clgrad.requireOpenCL";
     /** Not a multiple of 4, so the last counter group is partly used. */
     private static final int LONG_DRAW = 1_000_003;
     /** Elements per short draw: one counter group of NORMAL. */
@@ -76,15 +74,7 @@ class ClPhiloxTest {
 
     @BeforeAll
     static void open_the_opencl_devices() {
-        BackendProvider.Discovery found = ClBackendProvider.discover(null, null);
-        backends = found.backends();
-        if (backends.isEmpty()) {
-            String reason = "no OpenCL device, so random.cl is untested in this run: " + found.unavailableReason();
-            if (Boolean.parseBoolean(System.getProperty(REQUIRE_OPENCL, "false").trim())) {
-                fail(reason + " (-D" + REQUIRE_OPENCL + "=true makes this a failure)");
-            }
-            Assumptions.assumeTrue(false, reason + " (set -D" + REQUIRE_OPENCL + "=true to make this a failure)");
-        }
+        backends = ClTestDevices.open(null, "random.cl");
     }
 
     @AfterAll
