@@ -391,7 +391,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this ^ exponent}. */
     public Tensor pow(double exponent) {
-        return Pointwise.scalar("pow", this, exponent, ElementwiseOp.POW_SCALAR, Derivatives.POW_SCALAR, false);
+        return Pointwise.pow(this, exponent);
     }
 
     /** {@code this ^ exponent}, broadcast. */

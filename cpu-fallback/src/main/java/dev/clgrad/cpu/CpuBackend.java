@@ -36,6 +36,8 @@ public final class CpuBackend implements Backend {
     private final DeviceInfo info;
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong peakBytes = new AtomicLong();
+    /** A quarter of the heap at most, so that reuse never crowds out live tensors for long. */
+    private final CpuArrayCache cache = new CpuArrayCache(Runtime.getRuntime().maxMemory() / 4);
 
     /** A backend using every available processor. */
     public CpuBackend() {
@@ -70,7 +72,8 @@ public final class CpuBackend implements Backend {
     /**
      * {@inheritDoc}
      *
-     * <p>The contents are zeros.
+     * <p>The array of a released buffer of the same dtype and length is reused when the cache
+     * holds one (its contents are whatever it last held); otherwise the array is new.
      *
      * @throws IllegalArgumentException if {@code capacity} is negative or above {@link #MAX_ELEMENTS}
      * @throws OutOfMemoryError if the Java heap cannot hold it, with the sizes in the message
@@ -83,20 +86,34 @@ public final class CpuBackend implements Backend {
                     + " is outside the CPU backend's buffer size range [0, " + MAX_ELEMENTS
                     + "] (one Java array); split the tensor or use a device with larger buffers");
         }
-        CpuBuffer b;
+        int length = (int) capacity;
+        Object array = cache.take(dtype, length);
+        if (array == null) {
+            array = newArray(dtype, length);
+        }
+        CpuBuffer b = new CpuBuffer(this, dtype, length, array);
+        long live = liveBytes.addAndGet(b.bytes());
+        peakBytes.accumulateAndGet(live, Math::max);
+        return b;
+    }
+
+    /** A new array; when the heap is full, drops the cache and tries once more before failing. */
+    private Object newArray(DType dtype, int length) {
         try {
-            b = new CpuBuffer(this, dtype, (int) capacity);
+            return CpuBuffer.newArray(dtype, length);
+        } catch (OutOfMemoryError first) {
+            cache.clear();
+        }
+        try {
+            return CpuBuffer.newArray(dtype, length);
         } catch (OutOfMemoryError e) {
-            OutOfMemoryError named = new OutOfMemoryError("allocate: no Java heap for " + capacity + " elements of "
-                    + dtype.pyName() + " (" + capacity * dtype.byteSize() + " bytes) with " + liveBytes.get()
+            OutOfMemoryError named = new OutOfMemoryError("allocate: no Java heap for " + length + " elements of "
+                    + dtype.pyName() + " (" + (long) length * dtype.byteSize() + " bytes) with " + liveBytes.get()
                     + " bytes live in CPU buffers and a max heap of " + Runtime.getRuntime().maxMemory()
                     + " bytes; release tensors or raise -Xmx");
             named.initCause(e);
             throw named;
         }
-        long live = liveBytes.addAndGet(b.bytes());
-        peakBytes.accumulateAndGet(live, Math::max);
-        return b;
     }
 
     @Override
@@ -107,6 +124,12 @@ public final class CpuBackend implements Backend {
         }
         b.released = true;
         liveBytes.addAndGet(-b.bytes());
+        cache.put(b.dtype, (int) b.capacity(), b.array());
+    }
+
+    /** Drops the arrays kept for reuse, leaving them to the garbage collector. */
+    public void emptyCache() {
+        cache.clear();
     }
 
     @Override
@@ -198,10 +221,10 @@ public final class CpuBackend implements Backend {
         CopyKernels.random(parallel, op, seed, offset, dst);
     }
 
-    /** Live and peak bytes of this backend's buffers; there is no cache, so {@code cachedBytes} is 0. */
+    /** Live and peak bytes of this backend's buffers, and the bytes of released arrays kept for reuse. */
     @Override
     public MemoryStats memoryStats() {
-        return new MemoryStats(liveBytes.get(), 0, peakBytes.get());
+        return new MemoryStats(liveBytes.get(), cache.cachedBytes(), peakBytes.get());
     }
 
     /** Buffers are Java arrays: the garbage collector reclaims them without a cleaner. */

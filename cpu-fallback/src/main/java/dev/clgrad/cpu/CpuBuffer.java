@@ -16,12 +16,23 @@ final class CpuBuffer implements Buffer {
     /** Set once by {@link CpuBackend#release}; checked, not synchronised, to catch misuse early. */
     volatile boolean released;
 
-    CpuBuffer(CpuBackend owner, DType dtype, int capacity) {
+    /** A buffer over {@code array}, a {@code float[]} or {@code double[]} of {@code capacity} elements. */
+    CpuBuffer(CpuBackend owner, DType dtype, int capacity, Object array) {
         this.owner = owner;
         this.dtype = dtype;
         this.capacity = capacity;
-        this.f32 = dtype == DType.FLOAT32 ? new float[capacity] : null;
-        this.f64 = dtype == DType.FLOAT64 ? new double[capacity] : null;
+        this.f32 = dtype == DType.FLOAT32 ? (float[]) array : null;
+        this.f64 = dtype == DType.FLOAT64 ? (double[]) array : null;
+    }
+
+    /** A new zeroed array for a buffer of {@code capacity} elements of {@code dtype}. */
+    static Object newArray(DType dtype, int capacity) {
+        return dtype == DType.FLOAT32 ? new float[capacity] : new double[capacity];
+    }
+
+    /** The array this buffer wraps. */
+    Object array() {
+        return f32 != null ? f32 : f64;
     }
 
     @Override

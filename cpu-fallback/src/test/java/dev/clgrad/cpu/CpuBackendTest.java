@@ -3,6 +3,8 @@ package dev.clgrad.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,9 +92,28 @@ class CpuBackendTest {
         Buffer b = be.allocate(DType.FLOAT64, 10);
         assertEquals(new MemoryStats(480, 0, 480), be.memoryStats());
         be.release(a);
-        assertEquals(new MemoryStats(80, 0, 480), be.memoryStats());
+        assertEquals(new MemoryStats(80, 400, 480), be.memoryStats());
         be.release(b);
-        assertEquals(0, be.memoryStats().liveBytes());
+        assertEquals(new MemoryStats(0, 480, 480), be.memoryStats());
+    }
+
+    @Test
+    void released_arrays_are_reused_by_allocations_of_the_same_length_and_dtype() {
+        CpuBackend be = new CpuBackend();
+        CpuBuffer a = (CpuBuffer) be.allocate(DType.FLOAT32, 100);
+        float[] array = a.f32;
+        be.release(a);
+        CpuBuffer other = (CpuBuffer) be.allocate(DType.FLOAT64, 50);
+        assertNotSame(array, other.f64, "a float64 buffer of another length gets its own array");
+        CpuBuffer again = (CpuBuffer) be.allocate(DType.FLOAT32, 100);
+        assertSame(array, again.f32);
+        assertEquals(0, be.memoryStats().cachedBytes());
+        assertThrows(IllegalStateException.class, () -> be.read(a, 0, new float[1]),
+                "the released buffer stays unusable though its array lives on");
+        be.release(again);
+        be.emptyCache();
+        assertEquals(0, be.memoryStats().cachedBytes());
+        assertNotSame(array, ((CpuBuffer) be.allocate(DType.FLOAT32, 100)).f32);
     }
 
     @Test

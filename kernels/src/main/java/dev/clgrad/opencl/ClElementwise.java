@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * The elementwise primitive: {@code <op>_<dtype>} when every view is dense and in the same
- * order, else {@code <op>_strided_<dtype>} over the views' merged geometry (see {@link ClShape}).
+ * order, {@code <op>_strided1_<dtype>} when the views' merged geometry (see {@link ClShape}) has
+ * one dimension, else {@code <op>_strided_<dtype>}.
  * Unused input slots of the shared kernel signature are bound to the output and never read.
  */
 final class ClElementwise {
@@ -37,7 +38,7 @@ final class ClElementwise {
         for (int v = 0; v < layouts.length && dense; v++) {
             dense = geo.isDense(v);
         }
-                if (dense) {
+        if (dense) {
             Object[] args = new Object[10];
             args[0] = out.buffer();
             args[1] = out.layout().offset();
@@ -49,6 +50,23 @@ final class ClElementwise {
             args[8] = s;
             args[9] = n;
             be.launch(be.kernel(FILE, dtype, base + "_" + sfx), "elementwise " + op, new long[] {n},
+                    be.strategy().groupFor(n), args);
+            return;
+        }
+        if (geo.rank() == 1) {
+            Object[] args = new Object[14];
+            args[0] = out.buffer();
+            args[1] = geo.offsets()[0];
+            args[2] = geo.strides()[0][0];
+            for (int k = 0; k < 3; k++) {
+                boolean used = k < in.length;
+                args[3 + 3 * k] = used ? in[k].buffer() : out.buffer();
+                args[4 + 3 * k] = used ? geo.offsets()[k + 1] : 0L;
+                args[5 + 3 * k] = used ? geo.strides()[k + 1][0] : 0L;
+            }
+            args[12] = s;
+            args[13] = n;
+            be.launch(be.kernel(FILE, dtype, base + "_strided1_" + sfx), "elementwise " + op, new long[] {n},
                     be.strategy().groupFor(n), args);
             return;
         }

@@ -14,11 +14,16 @@ inline void offsets2(long i, int rank, long8 shape, long8 sa, long8 sb, long* oa
     vstore8(shape, 0, sh);
     vstore8(sa, 0, st_a);
     vstore8(sb, 0, st_b);
-    for (int d = rank - 1; d >= 0; d--) {
+    // the outermost coordinate is what is left: no division for it (none at all for rank 1)
+    for (int d = rank - 1; d > 0; d--) {
         long c = i % sh[d];
         i /= sh[d];
         *oa += c * st_a[d];
         *ob += c * st_b[d];
+    }
+    if (rank > 0) {
+        *oa += i * st_a[0];
+        *ob += i * st_b[0];
     }
 }
 

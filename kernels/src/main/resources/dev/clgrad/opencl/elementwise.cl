@@ -1,5 +1,7 @@
-// Elementwise primitives, one kernel per op and path: <op>_<dtype> for contiguous operands
-// and <op>_strided_<dtype> for any strided layout (broadcasting is a zero stride).
+// Elementwise primitives, one kernel per op and path: <op>_<dtype> for contiguous operands,
+// <op>_strided1_<dtype> for views that merge into one strided dimension (a broadcast scalar,
+// a strided slice: no index division), and <op>_strided_<dtype> for any strided layout
+// (broadcasting is a zero stride).
 // Built once per dtype with -DT=float -DSFX=f32 or -DT=double -DSFX=f64 -DUSE_FP64.
 // Every kernel of one path has the same signature, so one launcher serves them all: out,
 // then up to three inputs x0, x1, x2 (unused ones are bound to out and never read), the
@@ -34,6 +36,18 @@ __kernel void KNAME(op##_, SFX)(__global T* out, long oo,                       
         out[oo + i] = (expr);                                                                   \
     }                                                                                           \
 }                                                                                               \
+__kernel void KNAME(op##_strided1_, SFX)(__global T* out, long oo, long so,                     \
+                              __global const T* p0, long o0, long s0,                           \
+                              __global const T* p1, long o1, long s1,                           \
+                              __global const T* p2, long o2, long s2, T s, long n) {            \
+    long i = get_global_id(0);                                                                  \
+    if (i < n) {                                                                                \
+        T x0 = p0[o0 + i * s0];                                                                 \
+        T x1 = p1[o1 + i * s1];                                                                 \
+        T x2 = p2[o2 + i * s2];                                                                 \
+        out[oo + i * so] = (expr);                                                              \
+    }                                                                                           \
+}                                                                                               \
 __kernel void KNAME(op##_strided_, SFX)(__global T* out, long oo, long8 so,                     \
                               __global const T* p0, long o0, long8 s0,                          \
                               __global const T* p1, long o1, long8 s1,                          \
@@ -50,13 +64,19 @@ __kernel void KNAME(op##_strided_, SFX)(__global T* out, long oo, long8 so,     
     vstore8(s1, 0, st1);                                                                        \
     vstore8(s2, 0, st2);                                                                        \
     long rest = i;                                                                              \
-    for (int d = rank - 1; d >= 0; d--) {                                                       \
+    for (int d = rank - 1; d > 0; d--) {                                                        \
         long c = rest % sh[d];                                                                  \
         rest /= sh[d];                                                                          \
         oo += c * sto[d];                                                                       \
         o0 += c * st0[d];                                                                       \
         o1 += c * st1[d];                                                                       \
         o2 += c * st2[d];                                                                       \
+    }                                                                                           \
+    if (rank > 0) { /* the outermost coordinate is what is left */                              \
+        oo += rest * sto[0];                                                                    \
+        o0 += rest * st0[0];                                                                    \
+        o1 += rest * st1[0];                                                                    \
+        o2 += rest * st2[0];                                                                    \
     }                                                                                           \
     T x0 = p0[o0];                                                                              \
     T x1 = p1[o1];                                                                              \

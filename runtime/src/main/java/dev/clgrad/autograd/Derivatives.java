@@ -58,7 +58,12 @@ public final class Derivatives {
     public static final Formula RSUB_SCALAR = of("RsubBackward1", (c, g) -> grads(g.neg()));
     public static final Formula POW_SCALAR = saving("PowBackward0", inputs(X), NONE, (c, g) -> {
         double e = c.arg(0);
-        return grads(e == 0 ? g.newZeros(g.shape()) : g.mul(c.input(0).pow(e - 1).mul(e)));
+        if (e == 0) {
+            return grads(g.newZeros(g.shape()));
+        }
+        // x^1 is x: skipping that copy saves a pass over memory in the common square
+        Tensor x = c.input(0);
+        return grads(g.mul((e == 2 ? x : x.pow(e - 1)).mul(e)));
     });
     /** {@code s ^ x}: PyTorch wraps {@code s} as the base, so input 0 is the (None) scalar. */
     public static final Formula RPOW_SCALAR = saving("PowBackward1", inputs(), Y,
@@ -101,7 +106,8 @@ public final class Derivatives {
     public static final Formula SUM_DIM = of("SumBackward1",
             (c, g) -> grads(unreduce(c, g).expand(c.inputShape(0))));
     public static final Formula MEAN = of("MeanBackward0",
-            (c, g) -> grads(g.expand(c.inputShape(0)).div(numel(c.inputShape(0)))));
+            // dividing before expanding gives the same elements and writes no full-size temporary
+            (c, g) -> grads(g.div(numel(c.inputShape(0))).expand(c.inputShape(0))));
     /** Args: keepDim (0/1) then the reduced dims. */
     public static final Formula MEAN_DIM = of("MeanBackward1", (c, g) -> {
         long count = 1;
