@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +72,7 @@ final class Peers {
     Map<String, Double> computePeak() {
         Path src = work.resolve("fma_peak.c");
         try (InputStream in = Peers.class.getResourceAsStream("fma_peak.c")) {
-            Files.copy(in, src);
+            Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             notes.add("fma_peak.c could not be unpacked: " + e.getMessage());
             return Map.of();
