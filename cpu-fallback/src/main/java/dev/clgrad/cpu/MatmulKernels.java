@@ -17,6 +17,9 @@ final class MatmulKernels {
      */
     private static final long SMALL = 4096;
 
+    /** Outputs with fewer columns than this (and more rows) are computed transposed. */
+    private static final int NARROW = 32;
+
     private MatmulKernels() {
     }
 
@@ -54,6 +57,29 @@ final class MatmulKernels {
             }
             return;
         }
+        if (n < NARROW && m > n) {
+            // C^T = B^T A^T: the vectorised inner loop runs along C's rows, not its few columns;
+            // each element still sums the same products in the same order
+            int[] t = as;
+            as = new int[] {bs[0], bs[2], bs[1]};
+            bs = new int[] {t[0], t[2], t[1]};
+            ct = new int[] {ct[0], ct[2], ct[1]};
+            CpuBuffer tb = ab;
+            ab = bb;
+            bb = tb;
+            int to = ao;
+            ao = bo;
+            bo = to;
+            int tm = m;
+            m = n;
+            n = tm;
+        }
+        blocked(par, ab, ao, as, bb, bo, bs, cb, co, ct, batches, m, n, k);
+    }
+
+    private static void blocked(CpuParallel par, CpuBuffer ab, int ao, int[] as, CpuBuffer bb, int bo, int[] bs,
+                                CpuBuffer cb, int co, int[] ct, int batches, int m, int n, int k) {
+        long work = (long) batches * m * n * k;
         // units of work: MR rows of one batch; a thread takes a run of consecutive units
         int blocksPerBatch = (m + MatmulF32.MR - 1) / MatmulF32.MR;
         long units = (long) batches * blocksPerBatch;
