@@ -60,6 +60,9 @@ public final class ClBackend implements Backend, AutoCloseable {
     private final String dtypeOptionsF64;
     private final String deviceOptions;
     private final ReentrantLock enqueueLock = new ReentrantLock();
+    /** Guarded by {@link #enqueueLock}. */
+    private final ClKernelArgs kernelArgs = new ClKernelArgs();
+
     private final List<ByteBuffer> pendingUploads = new ArrayList<>();
     private long pendingUploadBytes;
     private final AtomicLong deviceToHost = new AtomicLong();
@@ -354,37 +357,13 @@ public final class ClBackend implements Backend, AutoCloseable {
         }
         enqueueLock.lock();
         try {
-            for (int i = 0; i < args.length; i++) {
-                setArg(kernel, what, i, args[i]);
-            }
+            kernelArgs.set(kernel, what, args);
             ClStatus.check(CL.clEnqueueNDRangeKernel(queue, kernel, g.length, null, g, local, 0, null, null),
                     "clEnqueueNDRangeKernel", what + " over " + Arrays.toString(g) + " work-items in groups of "
                             + Arrays.toString(local) + " on " + label());
         } finally {
             enqueueLock.unlock();
         }
-    }
-
-    private static void setArg(cl_kernel kernel, String what, int i, Object a) {
-        int status;
-        if (a instanceof ClBuffer b) {
-            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_mem, Pointer.to(b.mem));
-        } else if (a instanceof Long v) {
-            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_long, Pointer.to(new long[] {v}));
-        } else if (a instanceof Integer v) {
-            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
-        } else if (a instanceof Float v) {
-            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
-        } else if (a instanceof Double v) {
-            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_double, Pointer.to(new double[] {v}));
-        } else if (a instanceof long[] v && v.length == ClShape.MAX_RANK) {
-            status = CL.clSetKernelArg(kernel, i, (long) Sizeof.cl_long * v.length, Pointer.to(v));
-        } else if (a instanceof LocalBytes l) {
-            status = CL.clSetKernelArg(kernel, i, l.bytes(), null);
-        } else {
-            throw new IllegalArgumentException(what + ": unsupported kernel argument " + i + ": " + a);
-        }
-        ClStatus.check(status, "clSetKernelArg", what + " argument " + i);
     }
 
     /** The kernel argument for a scalar of {@code dtype}: rounded to it, as the device interface says. */
