@@ -106,6 +106,39 @@ class ClBackendTest {
     }
 
     @Test
+    void a_kernel_launched_again_with_some_arguments_changed_uses_the_new_ones_and_keeps_the_others() {
+        // the backend skips clSetKernelArg for arguments equal to the last launch's: alternate
+        // buffers, offsets, scalars and lengths on one kernel and check every result
+        try (ClBackend be = open(null)) {
+            Buffer a = be.allocate(DType.FLOAT32, 4);
+            Buffer b = be.allocate(DType.FLOAT32, 4);
+            be.write(a, new float[] {1, 2, 3, 4});
+            be.write(b, new float[] {10, 20, 30, 40});
+            Buffer out = be.allocate(DType.FLOAT32, 4);
+            float[] got = new float[4];
+            be.elementwise(dev.clgrad.spi.ElementwiseOp.ADD_SCALAR, 1, new View(out, Layout.contiguous(4)),
+                    new View(a, Layout.contiguous(4)));
+            be.read(out, 0, got);
+            assertArrayEquals(new float[] {2, 3, 4, 5}, got);
+            be.elementwise(dev.clgrad.spi.ElementwiseOp.ADD_SCALAR, 1, new View(out, Layout.contiguous(4)),
+                    new View(b, Layout.contiguous(4)));
+            be.read(out, 0, got);
+            assertArrayEquals(new float[] {11, 21, 31, 41}, got, "new input buffer, same scalar");
+            be.elementwise(dev.clgrad.spi.ElementwiseOp.ADD_SCALAR, -1, new View(out, Layout.contiguous(4)),
+                    new View(b, Layout.contiguous(4)));
+            be.read(out, 0, got);
+            assertArrayEquals(new float[] {9, 19, 29, 39}, got, "same buffers, new scalar");
+            be.elementwise(dev.clgrad.spi.ElementwiseOp.ADD_SCALAR, -1, new View(out, new Layout(new long[] {2},
+                    new long[] {1}, 2)), new View(a, new Layout(new long[] {2}, new long[] {1}, 0)));
+            be.read(out, 0, got);
+            assertArrayEquals(new float[] {9, 19, 0, 1}, got, "new offsets and length");
+            for (Buffer x : List.of(a, b, out)) {
+                be.release(x);
+            }
+        }
+    }
+
+    @Test
     void released_buffers_return_to_the_cache_and_are_handed_out_again() {
         try (ClBackend be = open(null)) {
             Buffer a = be.allocate(DType.FLOAT32, 1000);
