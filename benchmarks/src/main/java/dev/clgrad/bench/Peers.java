@@ -133,20 +133,21 @@ final class Peers {
 
     /** Runs a probe with every thread allowed; its output lines, or none (with a note) on failure. */
     private List<String> run(List<String> command, String what) {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        // output goes to a file, so that waiting with a timeout does not sit behind a blocking read
+        Path log = work.resolve("probe-" + System.nanoTime() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         String t = Integer.toString(threads);
         pb.environment().put("OMP_NUM_THREADS", t);
         pb.environment().put("OPENBLAS_NUM_THREADS", t);
         pb.environment().remove("LD_PRELOAD");
         try {
             Process p = pb.start();
-            byte[] bytes = p.getInputStream().readAllBytes();
             if (!p.waitFor(PROBE_TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 notes.add(what + " ran past " + PROBE_TIMEOUT_S + " s and was stopped");
                 return List.of();
             }
-            List<String> lines = List.of(new String(bytes, StandardCharsets.UTF_8).split("\n"));
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 notes.add(what + " exited with " + p.exitValue() + ": "
                         + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));

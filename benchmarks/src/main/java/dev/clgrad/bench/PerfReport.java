@@ -53,7 +53,8 @@ public final class PerfReport {
         }
         Map<String, String> kinds = new HashMap<>();
         for (String d : devices) {
-            kinds.put(d, Device.of(d).info().type().toString() + ": " + Device.of(d).info().name());
+            var info = Device.of(d).info();
+            kinds.put(d, info.type() + ": " + info.name());
         }
         int threads = Runtime.getRuntime().availableProcessors();
         Peers peers = new Peers(Peers.findPeersDir(), threads);

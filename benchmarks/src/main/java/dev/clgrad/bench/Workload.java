@@ -58,8 +58,4 @@ record Workload(String id, String title, String benchmark, Map<String, String> p
         return rateUnit.equals("iter/s") ? perSecond : perSecond / 1e9;
     }
 
-    /** Bytes or FLOPs this workload moves at a limit of {@code limitRate} (GB/s or GFLOP/s), as a time in ms. */
-    double timeAtLimitMs(double limitRate) {
-        return work / (limitRate * 1e9) * 1e3;
-    }
 }

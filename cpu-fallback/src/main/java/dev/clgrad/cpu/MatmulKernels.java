@@ -60,21 +60,15 @@ final class MatmulKernels {
         if (n < NARROW && m > n) {
             // C^T = B^T A^T: the vectorised inner loop runs along C's rows, not its few columns;
             // each element still sums the same products in the same order
-            int[] t = as;
-            as = new int[] {bs[0], bs[2], bs[1]};
-            bs = new int[] {t[0], t[2], t[1]};
-            ct = new int[] {ct[0], ct[2], ct[1]};
-            CpuBuffer tb = ab;
-            ab = bb;
-            bb = tb;
-            int to = ao;
-            ao = bo;
-            bo = to;
-            int tm = m;
-            m = n;
-            n = tm;
+            blocked(par, bb, bo, swapInner(bs), ab, ao, swapInner(as), cb, co, swapInner(ct), batches, n, m, k);
+        } else {
+            blocked(par, ab, ao, as, bb, bo, bs, cb, co, ct, batches, m, n, k);
         }
-        blocked(par, ab, ao, as, bb, bo, bs, cb, co, ct, batches, m, n, k);
+    }
+
+    /** The strides of the transposed matrices: batch stride kept, row and column strides exchanged. */
+    private static int[] swapInner(int[] s) {
+        return new int[] {s[0], s[2], s[1]};
     }
 
     private static void blocked(CpuParallel par, CpuBuffer ab, int ao, int[] as, CpuBuffer bb, int bo, int[] bs,

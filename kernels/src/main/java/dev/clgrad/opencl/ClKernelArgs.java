@@ -26,11 +26,8 @@ final class ClKernelArgs {
 
     /** Sets {@code args} on {@code kernel} (see {@link ClBackend#launch} for the accepted types). */
     void set(cl_kernel kernel, String what, Object[] args) {
-        Object[] prev = last.get(kernel);
-        if (prev == null || prev.length < args.length) {
-            prev = new Object[Math.max(args.length, prev == null ? 0 : prev.length)];
-            last.put(kernel, prev);
-        }
+        // a kernel's argument count is fixed, so one slot array per kernel object serves every launch
+        Object[] prev = last.computeIfAbsent(kernel, k -> new Object[args.length]);
         for (int i = 0; i < args.length; i++) {
             Object key = key(args[i]);
             if (!same(prev[i], key)) {
