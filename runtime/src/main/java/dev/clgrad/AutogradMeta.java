@@ -43,7 +43,11 @@ final class AutogradMeta {
         m.gradFn = fn;
         m.gradFnVersion = owner.version();
         if (old != null && old.retainedOutputIs(owner)) {
-            fn.retainGradOf(owner);
+            // as in PyTorch, grad() follows the latest version: the old node stops retaining
+            old.retainGradOf(null);
+            if (fn != null) {
+                fn.retainGradOf(owner);
+            }
         }
     }
 

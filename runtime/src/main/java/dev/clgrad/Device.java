@@ -18,10 +18,17 @@ import java.util.List;
 public final class Device {
     private final String name;
     private final Backend backend;
+    /** Null for heap-backed devices, whose memory the heap's own collections govern. */
+    private final MemoryGovernor governor;
 
     Device(String name, Backend backend) {
         this.name = name;
         this.backend = backend;
+        this.governor = backend.heapManaged() ? null : new MemoryGovernor(name, backend);
+    }
+
+    MemoryGovernor governor() {
+        return governor;
     }
 
     /** The pure-Java CPU device. */
@@ -62,6 +69,14 @@ public final class Device {
     /** What the driver reports about this device. */
     public DeviceInfo info() {
         return backend.info();
+    }
+
+    /**
+     * Returns the memory the allocator keeps cached for reuse to the system
+     * ({@code torch.cuda.empty_cache()}); tensors in use keep theirs.
+     */
+    public void emptyCache() {
+        backend.emptyCache();
     }
 
     /** Live, cached and peak device memory in bytes. */

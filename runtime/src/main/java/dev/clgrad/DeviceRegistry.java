@@ -18,10 +18,13 @@ final class DeviceRegistry {
     private static volatile DeviceRegistry instance;
 
     private final List<Device> devices;
+    /** Why families found no device (driver missing, signal chaining off, ...), for error messages. */
+    private final List<String> unavailable;
     private volatile Device defaultDevice;
 
-    private DeviceRegistry(List<Device> devices, Device defaultDevice) {
+    private DeviceRegistry(List<Device> devices, List<String> unavailable, Device defaultDevice) {
         this.devices = devices;
+        this.unavailable = unavailable;
         this.defaultDevice = defaultDevice;
     }
 
@@ -75,13 +78,13 @@ final class DeviceRegistry {
         List<Device> all = new ArrayList<>(cpu.subList(0, 1));
         all.addAll(accelerated);
         Device chosen = chooseDefault(all, accelerated, reasons);
-        return new DeviceRegistry(List.copyOf(all), chosen);
+        return new DeviceRegistry(List.copyOf(all), List.copyOf(reasons), chosen);
     }
 
     private static Device chooseDefault(List<Device> all, List<Device> accelerated, List<String> reasons) {
         String requested = System.getProperty("clgrad.device", System.getenv("CLGRAD_DEVICE"));
         if (requested != null && !requested.isBlank()) {
-            return find(all, requested.trim());
+            return find(all, requested.trim(), reasons);
         }
         for (Device d : accelerated) {
             if (d.info().type() == DeviceInfo.Type.GPU) {
@@ -96,20 +99,28 @@ final class DeviceRegistry {
         return all.get(0);
     }
 
-    private static Device find(List<Device> all, String name) {
+    /**
+     * The device called {@code name}; when there is none, an error that names the devices present
+     * and why the others are missing (the reasons discovery gave: no driver, no signal chaining...).
+     */
+    private static Device find(List<Device> all, String name, List<String> unavailable) {
+        java.util.Objects.requireNonNull(name, "Device.of: name");
         String wanted = name.equals("opencl") ? "opencl:0" : name;
         for (Device d : all) {
             if (d.name().equals(wanted)) {
                 return d;
             }
         }
-        throw new IllegalArgumentException("no device named '" + name + "'; devices present: "
-                + all.stream().map(Device::name).collect(Collectors.joining(", "))
-                + " (install an OpenCL driver for opencl devices; see the README)");
+        String present = all.stream().map(Device::name).collect(Collectors.joining(", "));
+        String why = unavailable.isEmpty() ? "see the README for drivers" : String.join("; ", unavailable);
+        throw new IllegalArgumentException("no device named '" + name + "'; devices present: " + present
+                + (!wanted.startsWith("opencl") ? " (devices are named cpu, opencl or opencl:N)"
+                : all.stream().anyMatch(d -> d.name().startsWith("opencl")) ? ""
+                : ". No OpenCL device is available because: " + why));
     }
 
     Device byName(String name) {
-        return find(devices, name);
+        return find(devices, name, unavailable);
     }
 
     List<Device> all() {

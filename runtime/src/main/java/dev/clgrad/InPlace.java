@@ -25,11 +25,13 @@ final class InPlace {
     }
 
     static Tensor addScalar(Tensor self, double s) {
+        checkWritable("add_", self);
         return apply("add_", self, Derivatives.ADD_SCALAR, new Tensor[] {null}, new double[] {s},
                 () -> elementwise(self, ElementwiseOp.ADD_SCALAR, s));
     }
 
     static Tensor mulScalar(Tensor self, double s) {
+        checkWritable("mul_", self);
         return apply("mul_", self, Derivatives.MUL_SCALAR, new Tensor[] {null}, new double[] {s},
                 () -> elementwise(self, ElementwiseOp.MUL_SCALAR, s));
     }
@@ -37,6 +39,8 @@ final class InPlace {
     static Tensor add(Tensor self, Tensor other) {
         other.checkOpen("add_");
         Tensor.checkSameDevice("add_", self, other);
+        checkWritable("add_", self);
+        MemoryOverlap.checkNoPartialOverlap("add_", self, other);
         long[] shape = Shapes.broadcast("add_", self.layout().shape(), other.layout().shape());
         if (!java.util.Arrays.equals(shape, self.layout().shape())) {
             throw new IllegalArgumentException("add_: output with shape " + Shapes.str(self.shape()) + " doesn't "
@@ -64,6 +68,8 @@ final class InPlace {
     static Tensor copy(Tensor self, Tensor src) {
         src.checkOpen("copy_");
         Tensor.checkSameDevice("copy_", self, src);
+        checkWritable("copy_", self);
+        MemoryOverlap.checkNoPartialOverlap("copy_", self, src);
         Shapes.broadcast("copy_", self.shape(), src.shape());
         if (src.dim() > self.dim() || !broadcastsTo(src.shape(), self.shape())) {
             throw new IllegalArgumentException("copy_: the source of shape " + Shapes.str(src.shape())
@@ -95,6 +101,16 @@ final class InPlace {
                 self.backend().fill(self.view(), 0);
             }
         });
+    }
+
+    /**
+     * Checks that {@code self} is open and that each of its elements is its own memory location,
+     * for ops whose result depends on the old value or the order of writes. ({@code fill_} and
+     * {@code zero_} write one value everywhere, so PyTorch allows them on broadcast views.)
+     */
+    private static void checkWritable(String op, Tensor self) {
+        self.checkOpen(op);
+        MemoryOverlap.checkNoInternalOverlap(op, self);
     }
 
     private static void elementwise(Tensor self, ElementwiseOp op, double s) {

@@ -15,6 +15,18 @@ final class Shapes {
         return n;
     }
 
+    /**
+     * The element count of {@code shape}, or PyTorch's error when it overflows a long
+     * (multiplied left to right as PyTorch does, so a later size of 0 does not excuse it).
+     */
+    static long checkedNumel(String op, long[] shape) {
+        long n = 1;
+        for (long s : shape) {
+            n = checkedProduct(op, shape, n, s);
+        }
+        return n;
+    }
+
     static String str(long[] shape) {
         return Arrays.toString(shape);
     }
@@ -38,6 +50,7 @@ final class Shapes {
             }
             out[i] = sa == 1 ? sb : sa;
         }
+        checkedNumel(op, out);
         return out;
     }
 
@@ -49,6 +62,15 @@ final class Shapes {
                     + ", " + (r - 1) + "], but got " + dim + ")");
         }
         return dim < 0 ? dim + r : dim;
+    }
+
+    private static long checkedProduct(String op, long[] shape, long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(op + ": numel: integer multiplication overflow: shape " + str(shape)
+                    + " has more elements than a 64-bit count holds; use smaller sizes");
+        }
     }
 
     /** Replaces one -1 in {@code shape} by the size that makes the element counts agree. */
@@ -66,7 +88,7 @@ final class Shapes {
             } else if (out[i] < 0) {
                 throw new IllegalArgumentException(op + ": invalid shape dimension " + out[i] + " in " + str(shape));
             } else {
-                known *= out[i];
+                known = checkedProduct(op, shape, known, out[i]);
             }
         }
         if (infer >= 0) {

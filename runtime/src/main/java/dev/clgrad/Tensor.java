@@ -787,7 +787,7 @@ public final class Tensor implements AutoCloseable {
 
     /**
      * How many tensors the garbage collector had to reclaim because they were neither closed
-     * nor scoped (device memory only; heap-backed CPU tensors are not counted).
+     * nor scoped (on every device; their memory went back to the device when they were found).
      */
     public static long gcReclaimedCount() {
         return TensorResource.GC_RECLAIMED.get();

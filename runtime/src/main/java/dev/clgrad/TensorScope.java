@@ -37,15 +37,27 @@ public final class TensorScope implements AutoCloseable {
         return s;
     }
 
-    /** Exempts {@code t} from this scope (it moves to the enclosing scope, if any) and returns it. */
+    /**
+     * Exempts {@code t} and its gradient from this scope (they move to the enclosing scope, if
+     * any) and returns {@code t}. A gradient {@code backward()} stores later follows {@code t}.
+     */
     public Tensor keep(Tensor t) {
+        java.util.Objects.requireNonNull(t, "keep: t");
+        moveToParent(t);
+        Tensor g = t.grad();
+        if (g != null) {
+            moveToParent(g);
+        }
+        return t;
+    }
+
+    private void moveToParent(Tensor t) {
         if (t.scope == this) {
             untrack(t);
             if (parent != null) {
                 parent.add(t);
             }
         }
-        return t;
     }
 
     /** Closes every tensor still tracked and makes the enclosing scope current again. */

@@ -7,6 +7,7 @@ import dev.clgrad.spi.DeviceInfo;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.LayoutBounds;
+import dev.clgrad.spi.MemorySettings;
 import dev.clgrad.spi.MemoryStats;
 import dev.clgrad.spi.PrimitiveShapes;
 import dev.clgrad.spi.RandomOp;
@@ -37,7 +38,8 @@ public final class CpuBackend implements Backend {
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong peakBytes = new AtomicLong();
     /** A quarter of the heap at most, so that reuse never crowds out live tensors for long. */
-    private final CpuArrayCache cache = new CpuArrayCache(Runtime.getRuntime().maxMemory() / 4);
+    /** Capped by {@code -Dclgrad.memory.cacheCap}, by default a sixteenth of the max heap. */
+    private final CpuArrayCache cache = new CpuArrayCache(MemorySettings.cacheCapBytes(Runtime.getRuntime().maxMemory()));
 
     /** A backend using every available processor. */
     public CpuBackend() {
@@ -128,6 +130,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** Drops the arrays kept for reuse, leaving them to the garbage collector. */
+    @Override
     public void emptyCache() {
         cache.clear();
     }

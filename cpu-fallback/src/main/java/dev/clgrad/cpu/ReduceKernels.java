@@ -357,6 +357,17 @@ final class ReduceKernels {
         float[] f = ib.f32;
         double[] d = ib.f64;
         boolean f32 = f != null;
+        if (is == 0 && as == 0) {
+            // one element repeated into one slot (a broadcast axis being reduced): a single step,
+            // so a view of 2^32 broadcast elements reduces at once, and its sum is rounded once
+            double v = f32 ? f[io] : d[io];
+            acc[ao] = switch (op) {
+                case SUM -> acc[ao] + v * len;
+                case MAX -> Math.max(acc[ao], v);
+                case MIN -> Math.min(acc[ao], v);
+            };
+            return;
+        }
         switch (op) {
             case SUM -> {
                 for (int i = 0; i < len; i++, io += is, ao += as) {

@@ -9,27 +9,32 @@ package dev.clgrad.cpu;
  * with step {@link #innerStride} for each operand, then {@link #advance}. Offsets move
  * incrementally; only {@link #seek} divides.
  *
- * <p>Offsets are {@code int}: the backend has checked that every view lies inside a buffer of
- * at most {@code Integer.MAX_VALUE - 8} elements, so every position and every stride of a
- * dimension longer than 1 fits.
+ * <p>Sizes and positions are {@code long}: a broadcast view (stride 0) may have far more than
+ * 2^31 elements although its buffer is one Java array. Offsets and strides fit in {@code int}
+ * once a stride is non-zero, because the backend has checked that every view lies inside its
+ * buffer; {@link #rowLength} is capped at {@link #MAX_ROW} so callers can count a row in an
+ * {@code int}.
  */
 final class StridedCursor {
-    private final int rank;
-    private final int[] shape;
-    /** {@code strides[k * rank + d]}: operand k, dimension d. */
-    private final int[] strides;
-    private final int[] base;
-    private final int operands;
-    private final int[] index;
-    private final int[] offset;
+    /** The longest row {@link #rowLength} reports; a longer row is walked in several pieces. */
+    static final int MAX_ROW = 1 << 30;
 
-    private StridedCursor(int rank, int[] shape, int[] strides, int[] base) {
+    private final int rank;
+    private final long[] shape;
+    /** {@code strides[k * rank + d]}: operand k, dimension d. */
+    private final long[] strides;
+    private final long[] base;
+    private final int operands;
+    private final long[] index;
+    private final long[] offset;
+
+    private StridedCursor(int rank, long[] shape, long[] strides, long[] base) {
         this.rank = rank;
         this.shape = shape;
         this.strides = strides;
         this.base = base;
         this.operands = base.length;
-        this.index = new int[rank];
+        this.index = new long[rank];
         this.offset = base.clone();
     }
 
@@ -40,8 +45,9 @@ final class StridedCursor {
     static StridedCursor of(long[] shape, long[][] strides, long[] offsets) {
         int n = offsets.length;
         int full = shape.length;
-        int[] sh = new int[Math.max(full, 1)];
-        int[] st = new int[n * Math.max(full, 1)];
+        int cap = Math.max(full, 1);
+        long[] sh = new long[cap];
+        long[] st = new long[n * cap];
         int r = 0;
         for (int d = 0; d < full; d++) {
             if (shape[d] == 1) {
@@ -49,17 +55,17 @@ final class StridedCursor {
             }
             boolean merge = r > 0;
             for (int k = 0; k < n && merge; k++) {
-                merge = strides[k][d] * shape[d] == st[k * sh.length + r - 1];
+                merge = strides[k][d] * shape[d] == st[k * cap + r - 1];
             }
             if (merge) {
-                sh[r - 1] *= (int) shape[d];
+                sh[r - 1] = Math.multiplyExact(sh[r - 1], shape[d]);
                 for (int k = 0; k < n; k++) {
-                    st[k * sh.length + r - 1] = (int) strides[k][d];
+                    st[k * cap + r - 1] = strides[k][d];
                 }
             } else {
-                sh[r] = (int) shape[d];
+                sh[r] = shape[d];
                 for (int k = 0; k < n; k++) {
-                    st[k * sh.length + r] = (int) strides[k][d];
+                    st[k * cap + r] = strides[k][d];
                 }
                 r++;
             }
@@ -68,17 +74,13 @@ final class StridedCursor {
             sh[0] = 1;
             r = 1;
         }
-        int[] compactStrides = new int[n * r];
+        long[] compactStrides = new long[n * r];
         for (int k = 0; k < n; k++) {
-            System.arraycopy(st, k * sh.length, compactStrides, k * r, r);
+            System.arraycopy(st, k * cap, compactStrides, k * r, r);
         }
-        int[] compactShape = new int[r];
+        long[] compactShape = new long[r];
         System.arraycopy(sh, 0, compactShape, 0, r);
-        int[] b = new int[n];
-        for (int k = 0; k < n; k++) {
-            b[k] = (int) offsets[k];
-        }
-        return new StridedCursor(r, compactShape, compactStrides, b);
+        return new StridedCursor(r, compactShape, compactStrides, offsets.clone());
     }
 
     /** A fresh cursor over the same geometry, positioned at element 0 (for another thread). */
@@ -91,24 +93,19 @@ final class StridedCursor {
         return rank;
     }
 
-    /** Elements in one full row (the last merged dimension). */
-    int rowSize() {
-        return shape[rank - 1];
-    }
-
-    /** Elements left in the current row from the current position. */
+    /** Elements left in the current row from the current position, at most {@link #MAX_ROW}. */
     int rowLength() {
-        return shape[rank - 1] - index[rank - 1];
+        return (int) Math.min(MAX_ROW, shape[rank - 1] - index[rank - 1]);
     }
 
     /** Element offset of operand {@code k} at the current position. */
     int offset(int k) {
-        return offset[k];
+        return (int) offset[k];
     }
 
     /** Step of operand {@code k} along a row. */
     int innerStride(int k) {
-        return strides[k * rank + rank - 1];
+        return (int) strides[k * rank + rank - 1];
     }
 
     /** Moves to row-major element number {@code linear}. */
@@ -116,7 +113,7 @@ final class StridedCursor {
         System.arraycopy(base, 0, offset, 0, operands);
         long rest = linear;
         for (int d = rank - 1; d >= 0; d--) {
-            int i = (int) (rest % shape[d]);
+            long i = rest % shape[d];
             rest /= shape[d];
             index[d] = i;
             for (int k = 0; k < operands; k++) {

@@ -5,8 +5,8 @@ import org.jocl.cl_context;
 import org.jocl.cl_mem;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A caching allocator: released buffers go back to a cache keyed by size class and are handed
@@ -18,6 +18,11 @@ import java.util.Map;
  * reuse safe: work already enqueued on a recycled buffer runs before the work of its next owner.
  * When the device is full the allocator frees its cache, then asks the garbage collector to
  * reclaim unreachable tensors, and only then reports out-of-memory with the sizes involved.
+ *
+ * <p>The cache holds at most {@code cacheCapBytes} ({@code -Dclgrad.memory.cacheCap}): a
+ * buffer that would pass the cap evicts cached buffers of the largest classes first (the
+ * fewest driver calls for the most memory), or goes straight back to the driver when it is
+ * larger than the cap itself.
  */
 final class ClAllocator {
     private static final long MIN_CLASS = 512;
@@ -26,16 +31,19 @@ final class ClAllocator {
     private final String deviceName;
     private final long deviceBytes;
     private final long maxAllocBytes;
-    private final Map<Long, ArrayDeque<cl_mem>> cache = new HashMap<>();
+    private final long cacheCapBytes;
+    /** Cached buffers by size class, largest class first. */
+    private final TreeMap<Long, ArrayDeque<cl_mem>> cache = new TreeMap<>(java.util.Comparator.reverseOrder());
     private long liveBytes;
     private long cachedBytes;
     private long peakBytes;
 
-    ClAllocator(cl_context context, String deviceName, long deviceBytes, long maxAllocBytes) {
+    ClAllocator(cl_context context, String deviceName, long deviceBytes, long maxAllocBytes, long cacheCapBytes) {
         this.context = context;
         this.deviceName = deviceName;
         this.deviceBytes = deviceBytes;
         this.maxAllocBytes = maxAllocBytes;
+        this.cacheCapBytes = cacheCapBytes;
     }
 
     /** The size class holding {@code bytes}. */
@@ -97,8 +105,25 @@ final class ClAllocator {
     /** Takes back a buffer of size class {@code classBytes} into the cache. */
     synchronized void recycle(cl_mem mem, long classBytes) {
         liveBytes -= classBytes;
+        if (classBytes > cacheCapBytes) {
+            CL.clReleaseMemObject(mem);
+            return;
+        }
+        while (cachedBytes + classBytes > cacheCapBytes) {
+            Map.Entry<Long, ArrayDeque<cl_mem>> largest = cache.firstEntry();
+            CL.clReleaseMemObject(largest.getValue().pop());
+            cachedBytes -= largest.getKey();
+            if (largest.getValue().isEmpty()) {
+                cache.remove(largest.getKey());
+            }
+        }
         cachedBytes += classBytes;
         cache.computeIfAbsent(classBytes, k -> new ArrayDeque<>()).push(mem);
+    }
+
+    /** The most bytes the cache keeps. */
+    long cacheCapBytes() {
+        return cacheCapBytes;
     }
 
     /** Releases every cached buffer to the driver. */

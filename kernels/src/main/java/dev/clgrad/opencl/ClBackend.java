@@ -6,6 +6,7 @@ import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.DeviceInfo;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.LayoutBounds;
+import dev.clgrad.spi.MemorySettings;
 import dev.clgrad.spi.MemoryStats;
 import dev.clgrad.spi.PrimitiveShapes;
 import dev.clgrad.spi.RandomOp;
@@ -47,6 +48,11 @@ public final class ClBackend implements Backend, AutoCloseable {
     private static final String[] INPUT_ROLES = {"input 0", "input 1", "input 2"};
     /** Host data queued for upload but not yet known to be copied; past this, writes wait. */
     private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
+    /**
+     * Elements per host transfer call: a direct buffer and a JNI array region are indexed by
+     * {@code int} bytes, so 2^31 bytes and more move in pieces.
+     */
+    private static final int TRANSFER_CHUNK_ELEMENTS = 1 << 24;
 
     private final String name;
     private final DeviceInfo info;
@@ -88,7 +94,8 @@ public final class ClBackend implements Backend, AutoCloseable {
         @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; many drivers are 1.2
         cl_command_queue qu = CL.clCreateCommandQueue(context, device, 0, err);
         this.queue = ClStatus.checked(qu, err, "clCreateCommandQueue", label());
-        this.allocator = new ClAllocator(context, label(), info.globalMemoryBytes(), q.maxAllocBytes());
+        this.allocator = new ClAllocator(context, label(), info.globalMemoryBytes(), q.maxAllocBytes(),
+                MemorySettings.cacheCapBytes(info.globalMemoryBytes()));
         this.programs = new ClProgramCache(context, device, label(),
                 info.name() + "|" + info.vendor() + "|" + info.driverVersion() + "|" + q.platformVersion(), cacheDir);
         String base = q.correctlyRoundedDivideSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
@@ -130,6 +137,7 @@ public final class ClBackend implements Backend, AutoCloseable {
     }
 
     /** Returns every cached, unused device buffer to the driver ({@code torch.cuda.empty_cache()}). */
+    @Override
     public void emptyCache() {
         allocator.freeCache();
     }
@@ -189,29 +197,37 @@ public final class ClBackend implements Backend, AutoCloseable {
     @Override
     public void write(Buffer dst, float[] src) {
         ClBuffer b = transfer("write", dst, DType.FLOAT32, 0, src.length);
-        ByteBuffer staging = ByteBuffer.allocateDirect(src.length * Sizeof.cl_float).order(ByteOrder.nativeOrder());
-        staging.asFloatBuffer().put(src);
-        upload(b, staging);
+        for (long at = 0; at < src.length; at += TRANSFER_CHUNK_ELEMENTS) {
+            int from = (int) at;
+            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, src.length - from);
+            ByteBuffer staging = ByteBuffer.allocateDirect(n * Sizeof.cl_float).order(ByteOrder.nativeOrder());
+            staging.asFloatBuffer().put(src, from, n);
+            upload(b, (long) from * Sizeof.cl_float, staging);
+        }
     }
 
     @Override
     public void write(Buffer dst, double[] src) {
         ClBuffer b = transfer("write", dst, DType.FLOAT64, 0, src.length);
-        ByteBuffer staging = ByteBuffer.allocateDirect(src.length * Sizeof.cl_double).order(ByteOrder.nativeOrder());
-        staging.asDoubleBuffer().put(src);
-        upload(b, staging);
+        for (long at = 0; at < src.length; at += TRANSFER_CHUNK_ELEMENTS) {
+            int from = (int) at;
+            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, src.length - from);
+            ByteBuffer staging = ByteBuffer.allocateDirect(n * Sizeof.cl_double).order(ByteOrder.nativeOrder());
+            staging.asDoubleBuffer().put(src, from, n);
+            upload(b, (long) from * Sizeof.cl_double, staging);
+        }
     }
 
     /** Enqueues the upload without waiting; the staging copy stays referenced until the queue drains. */
-    private void upload(ClBuffer b, ByteBuffer staging) {
-        if (staging.capacity() == 0) {
-            return;
+    private void upload(ClBuffer b, long byteOffset, ByteBuffer staging) {
+        if (byteOffset == 0) {
+            hostToDevice.incrementAndGet();
         }
-        hostToDevice.incrementAndGet();
         enqueueLock.lock();
         try {
-            ClStatus.check(CL.clEnqueueWriteBuffer(queue, b.mem, false, 0, staging.capacity(), Pointer.to(staging),
-                    0, null, null), "clEnqueueWriteBuffer", staging.capacity() + " bytes to " + b);
+            ClStatus.check(CL.clEnqueueWriteBuffer(queue, b.mem, false, byteOffset, staging.capacity(),
+                    Pointer.to(staging), 0, null, null), "clEnqueueWriteBuffer", staging.capacity() + " bytes at byte "
+                    + byteOffset + " of " + b);
             pendingUploads.add(staging);
             pendingUploadBytes += staging.capacity();
             if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
@@ -225,20 +241,32 @@ public final class ClBackend implements Backend, AutoCloseable {
     @Override
     public void read(Buffer src, long offset, float[] dst) {
         ClBuffer b = transfer("read", src, DType.FLOAT32, offset, dst.length);
-        download(b, offset * Sizeof.cl_float, (long) dst.length * Sizeof.cl_float, Pointer.to(dst));
+        if (dst.length > 0) {
+            deviceToHost.incrementAndGet();
+        }
+        for (long at = 0; at < dst.length; at += TRANSFER_CHUNK_ELEMENTS) {
+            int from = (int) at;
+            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, dst.length - from);
+            download(b, (offset + from) * Sizeof.cl_float, (long) n * Sizeof.cl_float,
+                    Pointer.to(dst).withByteOffset((long) from * Sizeof.cl_float));
+        }
     }
 
     @Override
     public void read(Buffer src, long offset, double[] dst) {
         ClBuffer b = transfer("read", src, DType.FLOAT64, offset, dst.length);
-        download(b, offset * Sizeof.cl_double, (long) dst.length * Sizeof.cl_double, Pointer.to(dst));
+        if (dst.length > 0) {
+            deviceToHost.incrementAndGet();
+        }
+        for (long at = 0; at < dst.length; at += TRANSFER_CHUNK_ELEMENTS) {
+            int from = (int) at;
+            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, dst.length - from);
+            download(b, (offset + from) * Sizeof.cl_double, (long) n * Sizeof.cl_double,
+                    Pointer.to(dst).withByteOffset((long) from * Sizeof.cl_double));
+        }
     }
 
     private void download(ClBuffer b, long byteOffset, long bytes, Pointer dst) {
-        if (bytes == 0) {
-            return;
-        }
-        deviceToHost.incrementAndGet();
         enqueueLock.lock();
         try {
             // a blocking read on an in-order queue also finishes everything queued before it

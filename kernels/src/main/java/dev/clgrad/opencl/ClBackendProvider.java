@@ -23,6 +23,8 @@ public final class ClBackendProvider implements BackendProvider {
     private static final Logger LOG = LoggerFactory.getLogger(ClBackendProvider.class);
     /** {@code CL_PLATFORM_NOT_FOUND_KHR}: the ICD loader found no driver. */
     private static final int PLATFORM_NOT_FOUND = -1001;
+    private static final String INSTALL = "install an OpenCL driver and the ICD loader's " + ClLibrary.NAME
+            + " (Debian/Ubuntu: pocl-opencl-icd ocl-icd-opencl-dev; see the README)";
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public ClBackendProvider() {
@@ -51,6 +53,10 @@ public final class ClBackendProvider implements BackendProvider {
      * cache folder (null: none). Tests use this to run the GPU kernels on a CPU device.
      */
     public static Discovery discover(ClStrategy strategy, Path cacheDir) {
+        if (ClLibrary.searchable() && ClLibrary.locate().isEmpty()) {
+            return Discovery.none("the OpenCL library could not be loaded (no loadable " + ClLibrary.NAME
+                    + " in LD_LIBRARY_PATH, the ld.so cache or the system library folders); " + INSTALL);
+        }
         List<cl_device_id> devices = new ArrayList<>();
         List<cl_platform_id> owners = new ArrayList<>();
         try {
@@ -80,9 +86,7 @@ public final class ClBackendProvider implements BackendProvider {
                 }
             }
         } catch (LinkageError e) {
-            return Discovery.none("the OpenCL library could not be loaded (" + e.getMessage() + "); install an "
-                    + "OpenCL driver and the ICD loader's libOpenCL.so (Debian/Ubuntu: pocl-opencl-icd "
-                    + "ocl-icd-opencl-dev; see the README)");
+            return Discovery.none("the OpenCL library could not be loaded (" + e.getMessage() + "); " + INSTALL);
         } catch (ClException e) {
             return Discovery.none("OpenCL device discovery failed: " + e.getMessage());
         }

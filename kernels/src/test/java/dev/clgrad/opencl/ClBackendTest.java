@@ -159,6 +159,31 @@ class ClBackendTest {
     }
 
     @Test
+    void the_cache_holds_at_most_its_cap_evicting_the_largest_buffers_first() {
+        ClBackend be;
+        System.setProperty("clgrad.memory.cacheCap", "1m");
+        try {
+            be = open(null);
+        } finally {
+            System.clearProperty("clgrad.memory.cacheCap");
+        }
+        try (be) {
+            Buffer small = be.allocate(DType.FLOAT32, 64 << 10);   // 256 KiB
+            Buffer medium = be.allocate(DType.FLOAT32, 128 << 10); // 512 KiB
+            Buffer large = be.allocate(DType.FLOAT32, 160 << 10);  // 640 KiB
+            Buffer huge = be.allocate(DType.FLOAT32, 1 << 20);     // 4 MiB, above the cap
+            be.release(small);
+            be.release(medium);
+            assertEquals(768 << 10, be.memoryStats().cachedBytes());
+            be.release(large);
+            assertEquals((256 + 640) << 10, be.memoryStats().cachedBytes(), "the 512 KiB buffer was evicted");
+            be.release(huge);
+            assertEquals((256 + 640) << 10, be.memoryStats().cachedBytes(), "a buffer above the cap is not cached");
+            assertEquals(0, be.memoryStats().liveBytes());
+        }
+    }
+
+    @Test
     void a_closed_backend_refuses_work_and_closing_again_does_nothing() {
         ClBackend be = open(null);
         be.close();
@@ -184,5 +209,8 @@ class ClBackendTest {
         ClException e = assertThrows(ClException.class, () -> ClStatus.check(-4, "clCreateBuffer", "1024 bytes"));
         assertEquals(-4, e.status());
         assertEquals("clCreateBuffer failed with CL_MEM_OBJECT_ALLOCATION_FAILURE (-4): 1024 bytes", e.getMessage());
+        assertEquals("CL_INVALID_KERNEL_ARGS", ClStatus.name(-52));
+        assertEquals("CL_PLATFORM_NOT_FOUND_KHR", ClStatus.name(-1001));
+        assertEquals("an unknown OpenCL status", ClStatus.name(-12345));
     }
 }

@@ -207,12 +207,25 @@ public final class Derivatives {
             shape[d] = (long) c.arg(1 + d);
             strides[d] = (long) c.arg(1 + rank + d);
         }
+        // a broadcast (stride 0) dimension of the view read one element many times: its
+        // gradient is the sum over that dimension, written once
+        int[] broadcast = new int[rank];
+        int nb = 0;
+        for (int d = 0; d < rank; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                broadcast[nb++] = d;
+                shape[d] = 1;
+            }
+        }
+        Tensor summed = nb == 0 ? g : g.sum(java.util.Arrays.copyOf(broadcast, nb), true);
         Tensor gradInput = g.newZeros(c.inputShape(0));
-        gradInput.asStrided(shape, strides, (long) c.arg(1 + 2 * rank)).copy_(g);
+        gradInput.asStrided(shape, strides, (long) c.arg(1 + 2 * rank)).copy_(summed);
         return grads(gradInput);
     });
     public static final Formula CLONE = of("CloneBackward0", (c, g) -> grads(g));
-    public static final Formula TO_COPY = of("ToCopyBackward0", (c, g) -> grads(g));
+    /** {@code to(DType)} and {@code to(Device)}: the gradient goes back to the input's dtype and device. */
+    public static final Formula TO_COPY = of("ToCopyBackward0",
+            (c, g) -> grads(g.to(c.inputDType(0)).to(c.inputDevice(0))));
 
     // ---- in place ----------------------------------------------------------------------
     public static final Formula COPY = of("CopyBackwards", (c, g) -> grads(g.newZeros(g.shape()), g));

@@ -45,6 +45,12 @@ public record Formula(String name, Rule rule, int[] inputSavedFor, int resultSav
         /** Shape input {@code i} had. */
         long[] inputShape(int i);
 
+        /** Dtype input {@code i} had. */
+        dev.clgrad.DType inputDType(int i);
+
+        /** Device input {@code i} was on. */
+        dev.clgrad.Device inputDevice(int i);
+
         /** Whether input {@code i} needs a gradient. */
         boolean needsGrad(int i);
     }

@@ -56,6 +56,16 @@ public final class Node extends GradFn implements Formula.Context {
     }
 
     @Override
+    public dev.clgrad.DType inputDType(int i) {
+        return inputs[i] == null ? null : inputs[i].dtype();
+    }
+
+    @Override
+    public dev.clgrad.Device inputDevice(int i) {
+        return inputs[i] == null ? null : inputs[i].device();
+    }
+
+    @Override
     InputMeta meta(int i) {
         return inputs[i];
     }

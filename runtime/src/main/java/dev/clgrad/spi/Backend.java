@@ -84,10 +84,19 @@ public interface Backend {
     MemoryStats memoryStats();
 
     /**
-     * True when buffers are ordinary Java heap objects that the garbage collector reclaims by
-     * itself; the runtime then skips its {@link java.lang.ref.Cleaner} safety net for them.
+     * True when buffers are ordinary Java heap objects, so the heap's own collections keep them
+     * in check; the runtime's high-water mark ({@link MemorySettings#highWaterBytes}) then does
+     * not apply to this backend.
      */
     default boolean heapManaged() {
         return false;
+    }
+
+    /**
+     * Returns the buffers the backend keeps cached for reuse to the system (PyTorch's
+     * {@code torch.cuda.empty_cache()}); live buffers are untouched. The runtime calls it under
+     * memory pressure.
+     */
+    default void emptyCache() {
     }
 }

@@ -33,7 +33,12 @@ public final class Layout {
         this.offset = offset;
         long n = 1;
         for (long s : shape) {
-            n *= s;
+            try {
+                n = Math.multiplyExact(n, s);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("Layout: shape " + Arrays.toString(shape)
+                        + " has more elements than a 64-bit count holds (numel: integer multiplication overflow)");
+            }
         }
         this.numel = n;
         this.contiguous = computeContiguous(shape, strides, n);
@@ -97,6 +102,42 @@ public final class Layout {
     /** True when the elements are packed in row-major order (sizes of 1 may have any stride). */
     public boolean isContiguous() {
         return contiguous;
+    }
+
+    /**
+     * Whether the elements fill a block of memory exactly once in some order: a permutation of a
+     * contiguous layout, ignoring dimensions of size 0 or 1 (PyTorch's
+     * {@code is_non_overlapping_and_dense}).
+     */
+    public boolean isNonOverlappingAndDense() {
+        int rank = shape.length;
+        if (rank == 1) {
+            return shape[0] < 2 || strides[0] == 1;
+        }
+        Integer[] perm = new Integer[rank];
+        for (int d = 0; d < rank; d++) {
+            perm[d] = d;
+        }
+        // by stride, with dims of size 0 and 1 last (stable, as PyTorch's order does not matter for them)
+        Arrays.sort(perm, (a, b) -> {
+            boolean smallA = shape[a] < 2;
+            boolean smallB = shape[b] < 2;
+            if (smallA || smallB) {
+                return Boolean.compare(smallA, smallB);
+            }
+            return Long.compare(strides[a], strides[b]);
+        });
+        long required = 1;
+        for (int d : perm) {
+            if (shape[d] < 2) {
+                return true;
+            }
+            if (strides[d] != required) {
+                return false;
+            }
+            required *= shape[d];
+        }
+        return true;
     }
 
     /** One past the largest element index this layout touches (its {@code offset} when empty). */

@@ -1,0 +1,109 @@
+package dev.clgrad.it;
+
+import dev.clgrad.Device;
+import dev.clgrad.Tensor;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Extents past 2^31 and element counts past a long: broadcast views far larger than any buffer
+ * reduce to the exact value on every device, sizes whose element or byte count overflows are
+ * an error at creation (as in PyTorch), and a 2 GiB host array reaches an OpenCL device.
+ */
+@ExtendWith(OnDevice.class)
+class LargeExtentsTest {
+    private static final String DEVICES = "dev.clgrad.it.OnDevice#devices";
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void a_reduction_over_a_broadcast_view_of_more_than_2_31_elements_finishes_with_the_exact_value(Device d) {
+        OnDevice.use(d);
+        long n = (1L << 31) + 16;
+        Tensor big = Tensor.ones(1).expand(n);
+        assertEquals(n, big.numel());
+        assertEquals((float) n, big.sum().item());
+        assertEquals(1.0, big.max().item());
+        Tensor square = Tensor.ones(1, 1).expand(65536, 65537);
+        assertEquals((float) (65536L * 65537L), square.sum().item());
+        assertEquals(1.0, square.mean().item());
+        assertEquals(1.0, square.min().item());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void the_gradient_of_a_broadcast_leaf_sums_back_over_more_than_2_31_elements(Device d) {
+        OnDevice.use(d);
+        Tensor w = Tensor.of(0.5).requiresGrad_();
+        w.expand((1L << 31) + 16).sum().backward();
+        assertEquals((float) ((1L << 31) + 16), w.grad().item());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    void shapes_whose_element_count_overflows_a_long_are_an_error_at_creation(Device d) {
+        OnDevice.use(d);
+        IllegalArgumentException zeros = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(1L << 32, 1L << 32));
+        assertTrue(zeros.getMessage().contains("zeros") && zeros.getMessage().contains("overflow")
+                && zeros.getMessage().contains("[4294967296, 4294967296]"), zeros.getMessage());
+        IllegalArgumentException expand = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.ones(2).expand(1L << 32, 1L << 32, 2));
+        assertTrue(expand.getMessage().contains("expand") && expand.getMessage().contains("overflow"),
+                expand.getMessage());
+        Tensor rows = Tensor.ones(1, 1).expand(1L << 32, 1);
+        Tensor cols = Tensor.ones(1, 1).expand(1, 1L << 32);
+        IllegalArgumentException add = assertThrows(IllegalArgumentException.class, () -> rows.add(cols));
+        assertTrue(add.getMessage().contains("add") && add.getMessage().contains("overflow"), add.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.ones(2).view(-1, 1L << 62, 1L << 62));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.ones(4).asStrided(new long[] {1L << 62, 8},
+                new long[] {0, 0}, 0));
+        assertEquals(0, Tensor.zeros(1L << 31, 1L << 31, 0).numel(), "an empty shape whose count fits is fine");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    void shapes_whose_byte_size_overflows_a_long_are_an_error_at_creation(Device d) {
+        OnDevice.use(d);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(1L << 61, 2));
+        assertTrue(e.getMessage().contains("Storage size calculation overflowed"), e.getMessage());
+        IllegalArgumentException strided = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.ones(1).newEmptyStrided(new long[] {3, 3}, new long[] {Long.MAX_VALUE / 2, 1}));
+        assertTrue(strided.getMessage().contains("overflowed"), strided.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void a_host_array_of_2_gib_reaches_the_device_and_comes_back(Device d) {
+        Assumptions.assumeFalse(d.isCpu(), "the CPU backend keeps the host array itself");
+        OnDevice.use(d);
+        int n = 1 << 29;
+        float[] data = new float[n];
+        data[0] = 1;
+        data[(1 << 24) - 1] = 2;
+        data[1 << 24] = 3;
+        data[n - 1] = 4;
+        try (Tensor t = Tensor.of(data)) {
+            data = null;
+            assertEquals(1, t.get(0).item());
+            assertEquals(2, t.get((1 << 24) - 1).item());
+            assertEquals(3, t.get(1 << 24).item());
+            assertEquals(4, t.get(n - 1).item());
+            assertEquals(10, t.sum().item());
+            float[] tail = t.asStrided(new long[] {4}, new long[] {1}, n - 4).toFloatArray();
+            assertEquals(4, tail[3]);
+        }
+    }
+}
