@@ -124,8 +124,8 @@ final class Creation {
     }
 
     static Tensor arange(double start, double end, double step, Device device) {
-        if (step == 0) {
-            throw new IllegalArgumentException("arange: step must be nonzero");
+        if (step == 0 || Double.isNaN(step)) {
+            throw new IllegalArgumentException("arange: step must be nonzero (got " + step + ")");
         }
         if (!Double.isFinite(start) || !Double.isFinite(end)) {
             throw new IllegalArgumentException("arange: unsupported range: " + start + " -> " + end);

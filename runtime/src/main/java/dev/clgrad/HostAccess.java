@@ -2,6 +2,8 @@ package dev.clgrad;
 
 import dev.clgrad.autograd.GradFn;
 import dev.clgrad.format.TensorFormatter;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.View;
 
 /** Copies between tensors and host arrays, and between devices. */
 final class HostAccess {
@@ -64,8 +66,44 @@ final class HostAccess {
         }
         GradFn fn = t.gradFn();
         String autograd = fn != null ? "grad_fn=" + fn : t.requiresGrad() ? "requires_grad=True" : null;
-        return TensorFormatter.format(toDoubles(t), t.layout().shape(), t.dtype(),
-                t.device().isCpu() ? null : t.device().name(), autograd);
+        String device = t.device().isCpu() ? null : t.device().name();
+        if (TensorFormatter.summarizes(t.numel())) {
+            try (Tensor edges = edges(t)) {
+                return TensorFormatter.formatSummary(toDoubles(edges), t.layout().shape(), t.dtype(), device, autograd);
+            }
+        }
+        return TensorFormatter.format(toDoubles(t), t.layout().shape(), t.dtype(), device, autograd);
+    }
+
+    /**
+     * The elements a summary prints ({@link TensorFormatter#edgeShape}), gathered on the device by
+     * one copy per combination of first and last edges of the long dimensions, so that printing
+     * never reads more than a few hundred elements, whatever the tensor's size.
+     */
+    private static Tensor edges(Tensor t) {
+        Layout l = t.layout();
+        long[] shape = l.shape();
+        long[] edgeShape = TensorFormatter.edgeShape(shape);
+        Tensor out = Creation.empty(t.device(), t.dtype(), edgeShape);
+        int rank = shape.length;
+        int[] longDims = java.util.stream.IntStream.range(0, rank).filter(d -> shape[d] > edgeShape[d]).toArray();
+        for (int mask = 0; mask < 1 << longDims.length; mask++) {
+            long[] part = edgeShape.clone();
+            long srcOffset = l.offset();
+            long dstOffset = 0;
+            for (int k = 0; k < longDims.length; k++) {
+                int d = longDims[k];
+                long half = edgeShape[d] / 2;
+                part[d] = half;
+                if ((mask & (1 << k)) != 0) {
+                    srcOffset += (shape[d] - half) * l.strides()[d];
+                    dstOffset += half * out.layout().strides()[d];
+                }
+            }
+            t.backend().copy(new View(t.buffer(), new Layout(part, l.strides(), srcOffset)),
+                    new View(out.buffer(), new Layout(part, out.layout().strides(), dstOffset)));
+        }
+        return out;
     }
 
     /** {@code t}'s values on {@code target}, through the host. */

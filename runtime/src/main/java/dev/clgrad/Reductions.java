@@ -23,14 +23,28 @@ final class Reductions {
         return Recorder.record(out, Derivatives.MEAN, x);
     }
 
+    /** PyTorch 1.13 reads an empty dim list as every dim. */
+    private static int[] allIfEmpty(int[] dims, int rank) {
+        if (dims.length > 0) {
+            return dims;
+        }
+        int[] all = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            all[d] = d;
+        }
+        return all;
+    }
+
     static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
-        int[] wrapped = wrapDims("sum", dims, x.dim());
+        java.util.Objects.requireNonNull(dims, "sum: dims");
+        int[] wrapped = wrapDims("sum", allIfEmpty(dims, x.dim()), x.dim());
         return Recorder.record(reduceDims("sum", x, ReduceOp.SUM, wrapped, keepDim), Derivatives.SUM_DIM, x,
                 dimArgs(wrapped, keepDim));
     }
 
     static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
-        int[] wrapped = wrapDims("mean", dims, x.dim());
+        java.util.Objects.requireNonNull(dims, "mean: dims");
+        int[] wrapped = wrapDims("mean", allIfEmpty(dims, x.dim()), x.dim());
         Tensor out = reduceDims("mean", x, ReduceOp.SUM, wrapped, keepDim);
         long count = 1;
         for (int d : wrapped) {

@@ -429,9 +429,9 @@ public final class Tensor implements AutoCloseable {
         return Pointwise.unary("abs", this, ElementwiseOp.ABS, Derivatives.ABS);
     }
 
-    /** -1, 0 or 1 by sign (not differentiable: its gradient is zero almost everywhere). */
+    /** -1, 0 or 1 by sign, 0 for NaN ({@code SignBackward0}: its gradient is zero). */
     public Tensor sign() {
-        return Pointwise.unary("sign", this, ElementwiseOp.SIGN, null);
+        return Pointwise.unary("sign", this, ElementwiseOp.SIGN, Derivatives.SIGN);
     }
 
     /** Sine. */
@@ -477,6 +477,26 @@ public final class Tensor implements AutoCloseable {
     /** 1 where {@code this > s}, else 0. */
     public Tensor gt(double s) {
         return Pointwise.scalar("gt", this, s, ElementwiseOp.GT_SCALAR, null, false);
+    }
+
+    /** 1 where {@code this != other} (NaN differs from everything), else 0. */
+    public Tensor ne(Tensor other) {
+        return eq(other).rsub(1);
+    }
+
+    /** 1 where {@code this != s}, else 0. */
+    public Tensor ne(double s) {
+        return eq(s).rsub(1);
+    }
+
+    /** 1 where {@code this < s}, else 0 (NaN compares false). */
+    public Tensor lt(double s) {
+        return Creation.full(s, dtype, new long[0], device).gt(this);
+    }
+
+    /** 1 where {@code this <= s}, else 0 (NaN compares false). */
+    public Tensor le(double s) {
+        return Creation.full(s, dtype, new long[0], device).ge(this);
     }
 
     /** 1 where {@code this >= other}, else 0. */

@@ -182,12 +182,12 @@ final class ElementwiseF64 {
             }
             case POW_SCALAR -> {
                 for (int i = from; i < to; i++) {
-                    o[i] = Math.pow(a[i], s);
+                    o[i] = ElementwiseKernels.pow(a[i], s);
                 }
             }
             case RPOW_SCALAR -> {
                 for (int i = from; i < to; i++) {
-                    o[i] = Math.pow(s, a[i]);
+                    o[i] = ElementwiseKernels.pow(s, a[i]);
                 }
             }
             case SIGMOID -> {

@@ -181,18 +181,29 @@ final class ElementwiseKernels {
             case TANH -> Math.tanh(x);
             case SIGMOID -> 1.0 / (1.0 + Math.exp(-x));
             case RELU -> Math.max(x, 0.0);
-            case SIGN -> x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x;
+            case SIGN -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
             case ADD_SCALAR -> x + s;
             case MUL_SCALAR -> x * s;
             case RSUB_SCALAR -> s - x;
             case DIV_SCALAR -> x / s;
             case RDIV_SCALAR -> s / x;
-            case POW_SCALAR -> Math.pow(x, s);
-            case RPOW_SCALAR -> Math.pow(s, x);
+            case POW_SCALAR -> pow(x, s);
+            case RPOW_SCALAR -> pow(s, x);
             case GT_SCALAR -> x > s ? 1.0 : 0.0;
             case EQ_SCALAR -> x == s ? 1.0 : 0.0;
             default -> throw new IllegalArgumentException("elementwise: " + op + " is not a unary op");
         };
+    }
+
+    /**
+     * C's {@code pow}, which PyTorch and OpenCL follow, where Java's differs: {@code 1^y} is 1 and
+     * {@code (-1)^(+-inf)} is 1 for every y, NaN included (Java gives NaN).
+     */
+    static double pow(double x, double y) {
+        if (x == 1.0 || (x == -1.0 && Double.isInfinite(y))) {
+            return 1.0;
+        }
+        return Math.pow(x, y);
     }
 
     /** A binary op on two values, in double. */
@@ -202,7 +213,7 @@ final class ElementwiseKernels {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
-            case POW -> Math.pow(a, b);
+            case POW -> pow(a, b);
             case MAXIMUM -> Math.max(a, b);
             case MINIMUM -> Math.min(a, b);
             case EQ -> a == b ? 1.0 : 0.0;

@@ -106,4 +106,29 @@ class LargeExtentsTest {
             assertEquals(4, tail[3]);
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    void a_huge_broadcast_view_prints_as_pytorch_summarises_it(Device d) {
+        OnDevice.use(d);
+        String suffix = d.isCpu() ? "" : ", device='" + d + "'";
+        // the strings PyTorch 1.13 prints for the same tensors
+        assertEquals("tensor([1., 1., 1.,  ..., 1., 1., 1.]" + suffix + ")", Tensor.ones(1).expand(1L << 31).toString());
+        assertEquals("tensor([[1., 1., 1.,  ..., 1., 1., 1.],\n        [1., 1., 1.,  ..., 1., 1., 1.],\n"
+                + "        [1., 1., 1.,  ..., 1., 1., 1.],\n        ...,\n        [1., 1., 1.,  ..., 1., 1., 1.],\n"
+                + "        [1., 1., 1.,  ..., 1., 1., 1.],\n        [1., 1., 1.,  ..., 1., 1., 1.]]" + suffix + ")",
+                Tensor.ones(1, 1).expand(65536, 65537).toString());
+        if (d.isCpu()) {
+            String row = "        [0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n"
+                    + "         1.9990e+03]";
+            assertEquals("tensor([[0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n"
+                    + "         1.9990e+03],\n" + row + ",\n" + row + ",\n        ...,\n" + row + ",\n" + row + ",\n"
+                    + row + "])", Tensor.arange(2000).reshape(1, 2000).expand(7, 2000).mul(1).toString());
+            Tensor x = Tensor.arange(6).reshape(2, 3).requiresGrad_();
+            String block = "[[ 0.,  2.,  4.],\n         [ 6.,  8., 10.]]";
+            assertEquals("tensor([" + block + ",\n\n        " + block + ",\n\n        " + block + ",\n\n        ...,"
+                    + "\n\n        " + block + ",\n\n        " + block + ",\n\n        " + block
+                    + "], grad_fn=<MulBackward0>)", x.unsqueeze(0).expand(400, 2, 3).mul(2).toString());
+        }
+    }
 }

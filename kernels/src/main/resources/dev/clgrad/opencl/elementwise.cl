@@ -21,6 +21,10 @@
 #define NAN_MAX(a, b) (isnan(a) || isnan(b) ? (a) + (b) : fmax(a, b))
 #define NAN_MIN(a, b) (isnan(a) || isnan(b) ? (a) + (b) : fmin(a, b))
 
+// tanh rounds to +-1 in T beyond this (float: past 9.01, double: past 19.06); PoCL's float tanh
+// returns 0.99999994 all the way to infinity, which makes tanh's gradient 1.2e-7 instead of 0
+#define TANH_SATURATES ((T)(sizeof(T) == 4 ? 9.1f : 19.1f))
+
 // The strided index of flat element i: coordinates from the innermost dimension out.
 #define MAX_RANK 8
 
@@ -92,10 +96,10 @@ DEFINE_OP(sqrt, sqrt(x0))
 DEFINE_OP(abs, fabs(x0))
 DEFINE_OP(sin, sin(x0))
 DEFINE_OP(cos, cos(x0))
-DEFINE_OP(tanh, tanh(x0))
+DEFINE_OP(tanh, fabs(x0) >= TANH_SATURATES ? copysign(ONE, x0) : tanh(x0))
 DEFINE_OP(sigmoid, ONE / (ONE + exp(-x0)))
 DEFINE_OP(relu, isnan(x0) ? x0 : (x0 > ZERO ? x0 : ZERO))
-DEFINE_OP(sign, x0 > ZERO ? ONE : (x0 < ZERO ? -ONE : (x0 == ZERO ? ZERO : x0)))
+DEFINE_OP(sign, x0 > ZERO ? ONE : (x0 < ZERO ? -ONE : ZERO))
 // unary with the scalar s
 DEFINE_OP(add_scalar, x0 + s)
 DEFINE_OP(mul_scalar, x0 * s)

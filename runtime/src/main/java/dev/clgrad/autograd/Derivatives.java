@@ -45,8 +45,11 @@ public final class Derivatives {
             (c, g) -> grads(g.mul(c.result().mul(c.result()).rsub(1))));
     public static final Formula SIGMOID = saving("SigmoidBackward0", inputs(), X,
             (c, g) -> grads(g.mul(c.result().rsub(1)).mul(c.result())));
+    /** PyTorch's {@code threshold_backward}: {@code result <= 0 ? 0 : grad}, so NaN passes the gradient. */
     public static final Formula RELU = saving("ReluBackward0", inputs(), X,
-            (c, g) -> grads(g.mul(c.result().gt(0))));
+            (c, g) -> grads(Torch.where(c.result().le(0), 0, g)));
+    /** {@code sign} is flat: its gradient is zero, as PyTorch records it. */
+    public static final Formula SIGN = of("SignBackward0", (c, g) -> grads(g.newZeros(g.shape())));
 
     // ---- with a scalar operand (PyTorch wraps the scalar: its edge is None) ------------
     public static final Formula ADD_SCALAR = of("AddBackward0", (c, g) -> grads(g, null));
@@ -66,8 +69,11 @@ public final class Derivatives {
         return grads(g.mul((e == 2 ? x : x.pow(e - 1)).mul(e)));
     });
     /** {@code s ^ x}: PyTorch wraps {@code s} as the base, so input 0 is the (None) scalar. */
-    public static final Formula RPOW_SCALAR = saving("PowBackward1", inputs(), Y,
-            (c, g) -> grads(null, g.mul(c.result().mul(Math.log(c.arg(0))))));
+    public static final Formula RPOW_SCALAR = saving("PowBackward1", inputs(), Y, (c, g) -> {
+        Tensor grad = g.mul(c.result().mul(Math.log(c.arg(0))));
+        // 0^x is flat for x >= 0 (result 0 or 1), as PyTorch masks it; x < 0 (result inf) keeps -inf
+        return grads(null, c.arg(0) == 0 ? Torch.where(c.result().le(1), 0, grad) : grad);
+    });
     public static final Formula RECIPROCAL = saving("ReciprocalBackward0", inputs(), X,
             (c, g) -> grads(g.mul(c.result().mul(c.result()).neg())));
 
@@ -79,7 +85,8 @@ public final class Derivatives {
             c.needsGrad(1) ? g.mul(c.input(0)) : null));
     public static final Formula DIV = saving("DivBackward0", inputs(Y, X | Y), NONE, (c, g) -> grads(
             c.needsGrad(0) ? g.div(c.input(1)) : null,
-            c.needsGrad(1) ? g.neg().mul(c.input(0)).div(c.input(1).mul(c.input(1))) : null));
+            // PyTorch's -grad * ((a / b) / b): b * b would underflow or overflow first
+            c.needsGrad(1) ? g.neg().mul(c.input(0).div(c.input(1)).div(c.input(1))) : null));
     public static final Formula POW = saving("PowBackward1", inputs(X | Y, X | Y), Y, (c, g) -> {
         Tensor base = c.input(0);
         Tensor exponent = c.input(1);
@@ -123,9 +130,15 @@ public final class Derivatives {
         return grads(c.input(0).mul(Torch.where(norm.eq(0), 0, g.div(norm))));
     });
 
+    /**
+     * PyTorch's {@code evenly_distribute_backward}: the gradient is shared by the elements equal to
+     * the result, or by the NaN elements when the result is NaN.
+     */
     private static Tensor[] evenlyDistribute(Formula.Context c, Tensor g) {
-        Tensor mask = c.input(0).eq(c.result());
-        return grads(mask.mul(g.div(mask.sum())));
+        Tensor x = c.input(0);
+        Tensor result = c.result();
+        Tensor mask = x.eq(result).add(x.ne(x).mul(result.ne(result)));
+        return grads(Torch.where(mask, g.div(mask.sum()), 0));
     }
 
     private static Tensor unreduce(Formula.Context c, Tensor g) {

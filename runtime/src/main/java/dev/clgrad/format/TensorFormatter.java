@@ -28,16 +28,21 @@ public final class TensorFormatter {
     private final boolean summarize;
     private final ElementFormatter formatter;
 
-    private TensorFormatter(double[] values, long[] shape) {
+    /**
+     * @param values the elements of {@code shape} in row-major order, or, when {@code summarize},
+     *     only those of its edges (see {@link #edgeShape})
+     */
+    private TensorFormatter(double[] values, long[] shape, boolean summarize) {
         this.values = values;
         this.shape = shape;
+        this.summarize = summarize;
+        long[] stored = summarize ? edgeShape(shape) : shape;
         this.strides = new int[shape.length];
         int stride = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             strides[d] = stride;
-            stride *= (int) shape[d];
+            stride *= (int) stored[d];
         }
-        this.summarize = values.length > THRESHOLD;
         DoubleStream.Builder displayed = DoubleStream.builder();
         collectDisplayed(0, 0, displayed);
         this.formatter = new ElementFormatter(displayed.build().toArray());
@@ -64,6 +69,52 @@ public final class TensorFormatter {
         Objects.requireNonNull(shape, "shape");
         Objects.requireNonNull(dtype, "dtype");
         checkShape(values, shape);
+        return format(values, shape, dtype, device, autogradSuffix, false);
+    }
+
+    /**
+     * Whether a tensor of {@code numel} elements prints as a summary ({@code ...} past the first
+     * and last {@value #EDGE_ITEMS} entries of each long dimension), as PyTorch's threshold says.
+     */
+    public static boolean summarizes(long numel) {
+        return numel > THRESHOLD;
+    }
+
+    /**
+     * The shape of the elements a summary prints: every dimension longer than twice
+     * {@value #EDGE_ITEMS} keeps its first and last {@value #EDGE_ITEMS} entries.
+     */
+    public static long[] edgeShape(long[] shape) {
+        long[] edge = shape.clone();
+        for (int d = 0; d < edge.length; d++) {
+            edge[d] = Math.min(edge[d], 2L * EDGE_ITEMS);
+        }
+        return edge;
+    }
+
+    /**
+     * As {@link #format} for a tensor that {@link #summarizes}, given only the elements of its
+     * {@link #edgeShape} in row-major order: so a tensor too large for one host array (a broadcast
+     * view of billions of elements) prints as PyTorch prints it.
+     */
+    public static String formatSummary(
+            double[] edgeValues, long[] shape, DType dtype, String device, String autogradSuffix) {
+        Objects.requireNonNull(edgeValues, "edgeValues");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(dtype, "dtype");
+        long n = 1;
+        for (long size : edgeShape(shape)) {
+            n *= size;
+        }
+        if (n != edgeValues.length) {
+            throw new IllegalArgumentException("the edges of shape " + sizeTuple(shape) + " hold " + n
+                    + " elements but " + edgeValues.length + " values were given");
+        }
+        return format(edgeValues, shape, dtype, device, autogradSuffix, true);
+    }
+
+    private static String format(double[] values, long[] shape, DType dtype, String device, String autogradSuffix,
+                                 boolean edgesOnly) {
 
         int indent = PREFIX.length();
         List<String> suffixes = new ArrayList<>();
@@ -76,8 +127,12 @@ public final class TensorFormatter {
                 suffixes.add("size=" + sizeTuple(shape));
             }
             body = "[]";
+        } else if (edgesOnly) {
+            body = new TensorFormatter(values, shape, true).render(0, 0, indent);
         } else {
-            body = new TensorFormatter(values, shape).render(0, 0, indent);
+            boolean summarize = summarizes(values.length);
+            body = new TensorFormatter(summarize ? edges(values, shape) : values, shape, summarize)
+                    .render(0, 0, indent);
         }
         if (dtype != DType.FLOAT32) {
             suffixes.add("dtype=" + dtype.pyName());
@@ -102,18 +157,45 @@ public final class TensorFormatter {
         }
     }
 
-    /** The indices of dimension {@code dim} that are printed, with {@link #ELLIPSIS} for "...". */
+    /** The elements of {@code values} (all of {@code shape}) that lie in its {@link #edgeShape}. */
+    private static double[] edges(double[] values, long[] shape) {
+        long[] edge = edgeShape(shape);
+        int n = 1;
+        for (long size : edge) {
+            n *= (int) size;
+        }
+        double[] out = new double[n];
+        int[] index = new int[shape.length];
+        for (int k = 0; k < n; k++) {
+            int flat = 0;
+            for (int d = 0; d < shape.length; d++) {
+                int i = index[d] < EDGE_ITEMS || shape[d] <= 2 * EDGE_ITEMS ? index[d]
+                        : (int) shape[d] - 2 * EDGE_ITEMS + index[d];
+                flat = flat * (int) shape[d] + i;
+            }
+            out[k] = values[flat];
+            for (int d = shape.length - 1; d >= 0 && ++index[d] == edge[d]; d--) {
+                index[d] = 0;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The stored positions of the entries of dimension {@code dim} that are printed, with
+     * {@link #ELLIPSIS} for "...": a summarised long dimension stores only its edges.
+     */
     private int[] displayedIndices(int dim) {
-        int size = (int) shape[dim];
-        if (summarize && size > 2 * EDGE_ITEMS) {
+        if (summarize && shape[dim] > 2 * EDGE_ITEMS) {
             int[] shown = new int[2 * EDGE_ITEMS + 1];
             for (int i = 0; i < EDGE_ITEMS; i++) {
                 shown[i] = i;
-                shown[EDGE_ITEMS + 1 + i] = size - EDGE_ITEMS + i;
+                shown[EDGE_ITEMS + 1 + i] = EDGE_ITEMS + i;
             }
             shown[EDGE_ITEMS] = ELLIPSIS;
             return shown;
         }
+        int size = (int) shape[dim];
         int[] all = new int[size];
         for (int i = 0; i < size; i++) {
             all[i] = i;
