@@ -67,6 +67,8 @@ public final class Autograd {
     /** As {@link #grad(List, List, List, boolean, boolean)}; with {@code allowUnused}, unused inputs get null. */
     public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
                                     boolean retainGraph, boolean createGraph, boolean allowUnused) {
+        Checks.noNulls(outputs, "grad", "outputs");
+        Checks.noNulls(inputs, "grad", "inputs");
         if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
             throw new IllegalArgumentException("grad: got " + gradOutputs.size() + " gradOutputs for "
                     + outputs.size() + " outputs");
@@ -135,6 +137,7 @@ public final class Autograd {
 
     /** The node that computed {@code t}, or null for a leaf (same as {@code t.gradFn()}). */
     public static GradFn gradFn(Tensor t) {
+        Checks.notNull(t, "gradFn", "t");
         return t.gradFn();
     }
 }

@@ -43,6 +43,7 @@ public final class Device {
 
     /** A device by its name ({@code cpu}, {@code opencl}, {@code opencl:1}). */
     public static Device of(String name) {
+        Checks.notNull(name, "Device.of", "name");
         return DeviceRegistry.get().byName(name);
     }
 
@@ -58,6 +59,7 @@ public final class Device {
 
     /** Makes {@code device} the default for new tensors (process-wide, like PyTorch's default device). */
     public static void setDefault(Device device) {
+        Checks.notNull(device, "Device.setDefault", "device");
         DeviceRegistry.get().setDefault(device);
     }
 

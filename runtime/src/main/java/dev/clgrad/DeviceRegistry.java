@@ -104,7 +104,7 @@ final class DeviceRegistry {
      * and why the others are missing (the reasons discovery gave: no driver, no signal chaining...).
      */
     private static Device find(List<Device> all, String name, List<String> unavailable) {
-        java.util.Objects.requireNonNull(name, "Device.of: name");
+        Checks.notNull(name, "Device.of", "name");
         String wanted = name.equals("opencl") ? "opencl:0" : name;
         for (Device d : all) {
             if (d.name().equals(wanted)) {

@@ -36,14 +36,14 @@ final class Reductions {
     }
 
     static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
-        java.util.Objects.requireNonNull(dims, "sum: dims");
+        Checks.notNull(dims, "sum", "dims");
         int[] wrapped = wrapDims("sum", allIfEmpty(dims, x.dim()), x.dim());
         return Recorder.record(reduceDims("sum", x, ReduceOp.SUM, wrapped, keepDim), Derivatives.SUM_DIM, x,
                 dimArgs(wrapped, keepDim));
     }
 
     static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
-        java.util.Objects.requireNonNull(dims, "mean: dims");
+        Checks.notNull(dims, "mean", "dims");
         int[] wrapped = wrapDims("mean", allIfEmpty(dims, x.dim()), x.dim());
         Tensor out = reduceDims("mean", x, ReduceOp.SUM, wrapped, keepDim);
         long count = 1;

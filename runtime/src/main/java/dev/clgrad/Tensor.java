@@ -126,26 +126,37 @@ public final class Tensor implements AutoCloseable {
      * makes a 0-dim tensor and several a 1-D one; one size may be -1.
      */
     public static Tensor of(float[] data, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(shape, "of", "shape");
         return Creation.fromFloats(data, shape, Device.getDefault());
     }
 
     /** Like {@link #of(float[], long...)} with the given dtype. */
     public static Tensor of(double[] data, DType dtype, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(dtype, "of", "dtype");
+        Checks.notNull(shape, "of", "shape");
         return Creation.fromDoubles(data, dtype, shape, Device.getDefault());
     }
 
     /** Like {@link #of(double[], DType, long...)} on the given device. */
     public static Tensor of(double[] data, DType dtype, Device device, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(dtype, "of", "dtype");
+        Checks.notNull(device, "of", "device");
+        Checks.notNull(shape, "of", "shape");
         return Creation.fromDoubles(data, dtype, shape, device);
     }
 
     /** {@code torch.tensor([v0, v1, ...])}: a 1-D float32 tensor. */
     public static Tensor of(double... values) {
+        Checks.notNull(values, "of", "values");
         return Creation.fromDoubles(values, DType.FLOAT32, new long[] {values.length}, Device.getDefault());
     }
 
     /** {@code torch.tensor([[...], [...]])}: a 2-D float32 tensor; rows must have equal length. */
     public static Tensor of(double[][] rows) {
+        Checks.notNull(rows, "of", "rows");
         return Creation.fromRows(rows, Device.getDefault());
     }
 
@@ -156,21 +167,27 @@ public final class Tensor implements AutoCloseable {
 
     /** A float32 tensor of zeros. */
     public static Tensor zeros(long... shape) {
+        Checks.notNull(shape, "zeros", "shape");
         return Creation.full("zeros", 0, DType.FLOAT32, shape, Device.getDefault());
     }
 
     /** A float32 tensor of ones. */
     public static Tensor ones(long... shape) {
+        Checks.notNull(shape, "ones", "shape");
         return Creation.full("ones", 1, DType.FLOAT32, shape, Device.getDefault());
     }
 
     /** {@code torch.full(shape, value)} as float32. */
     public static Tensor full(double value, long... shape) {
+        Checks.notNull(shape, "full", "shape");
         return Creation.full(value, DType.FLOAT32, shape, Device.getDefault());
     }
 
     /** A tensor of {@code value} with the given dtype on the given device. */
     public static Tensor full(double value, DType dtype, Device device, long... shape) {
+        Checks.notNull(dtype, "full", "dtype");
+        Checks.notNull(device, "full", "device");
+        Checks.notNull(shape, "full", "shape");
         return Creation.full(value, dtype, shape, device);
     }
 
@@ -191,21 +208,29 @@ public final class Tensor implements AutoCloseable {
 
     /** Uniform samples on [0, 1) from the default generator, float32. */
     public static Tensor rand(long... shape) {
+        Checks.notNull(shape, "rand", "shape");
         return Creation.random(RandomOp.UNIFORM, DType.FLOAT32, shape, Device.getDefault());
     }
 
     /** Standard normal samples from the default generator, float32. */
     public static Tensor randn(long... shape) {
+        Checks.notNull(shape, "randn", "shape");
         return Creation.random(RandomOp.NORMAL, DType.FLOAT32, shape, Device.getDefault());
     }
 
     /** Uniform samples on [0, 1) with the given dtype on the given device. */
     public static Tensor rand(DType dtype, Device device, long... shape) {
+        Checks.notNull(dtype, "rand", "dtype");
+        Checks.notNull(device, "rand", "device");
+        Checks.notNull(shape, "rand", "shape");
         return Creation.random(RandomOp.UNIFORM, dtype, shape, device);
     }
 
     /** Standard normal samples with the given dtype on the given device. */
     public static Tensor randn(DType dtype, Device device, long... shape) {
+        Checks.notNull(dtype, "randn", "dtype");
+        Checks.notNull(device, "randn", "device");
+        Checks.notNull(shape, "randn", "shape");
         return Creation.random(RandomOp.NORMAL, dtype, shape, device);
     }
 
@@ -219,11 +244,13 @@ public final class Tensor implements AutoCloseable {
 
     /** Zeros with this tensor's dtype and device. */
     public Tensor newZeros(long... shape) {
+        Checks.notNull(shape, "newZeros", "shape");
         return Creation.full(0, dtype, shape, device);
     }
 
     /** Ones with this tensor's dtype and device. */
     public Tensor newOnes(long... shape) {
+        Checks.notNull(shape, "newOnes", "shape");
         return Creation.full(1, dtype, shape, device);
     }
 
@@ -232,6 +259,8 @@ public final class Tensor implements AutoCloseable {
      * {@code strides} ({@code new_empty_strided}).
      */
     public Tensor newEmptyStrided(long[] shape, long[] strides) {
+        Checks.notNull(shape, "newEmptyStrided", "shape");
+        Checks.notNull(strides, "newEmptyStrided", "strides");
         checkOpen("newEmptyStrided");
         return Creation.emptyStrided(device, dtype, shape.clone(), strides.clone());
     }
@@ -336,6 +365,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this + other}, broadcast. */
     public Tensor add(Tensor other) {
+        Checks.notNull(other, "add", "other");
         return Pointwise.binary("add", this, other, ElementwiseOp.ADD, Derivatives.ADD);
     }
 
@@ -346,6 +376,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this - other}, broadcast. */
     public Tensor sub(Tensor other) {
+        Checks.notNull(other, "sub", "other");
         return Pointwise.binary("sub", this, other, ElementwiseOp.SUB, Derivatives.SUB);
     }
 
@@ -361,6 +392,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this * other}, broadcast. */
     public Tensor mul(Tensor other) {
+        Checks.notNull(other, "mul", "other");
         return Pointwise.binary("mul", this, other, ElementwiseOp.MUL, Derivatives.MUL);
     }
 
@@ -371,6 +403,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this / other}, broadcast. */
     public Tensor div(Tensor other) {
+        Checks.notNull(other, "div", "other");
         return Pointwise.binary("div", this, other, ElementwiseOp.DIV, Derivatives.DIV);
     }
 
@@ -396,6 +429,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this ^ exponent}, broadcast. */
     public Tensor pow(Tensor exponent) {
+        Checks.notNull(exponent, "pow", "exponent");
         return Pointwise.binary("pow", this, exponent, ElementwiseOp.POW, Derivatives.POW);
     }
 
@@ -461,6 +495,7 @@ public final class Tensor implements AutoCloseable {
 
     /** 1 where {@code this == other}, else 0 (same dtype; not differentiable). */
     public Tensor eq(Tensor other) {
+        Checks.notNull(other, "eq", "other");
         return Pointwise.binary("eq", this, other, ElementwiseOp.EQ, null);
     }
 
@@ -471,6 +506,7 @@ public final class Tensor implements AutoCloseable {
 
     /** 1 where {@code this > other}, else 0. */
     public Tensor gt(Tensor other) {
+        Checks.notNull(other, "gt", "other");
         return Pointwise.binary("gt", this, other, ElementwiseOp.GT, null);
     }
 
@@ -481,6 +517,7 @@ public final class Tensor implements AutoCloseable {
 
     /** 1 where {@code this != other} (NaN differs from everything), else 0. */
     public Tensor ne(Tensor other) {
+        Checks.notNull(other, "ne", "other");
         return eq(other).rsub(1);
     }
 
@@ -501,6 +538,7 @@ public final class Tensor implements AutoCloseable {
 
     /** 1 where {@code this >= other}, else 0. */
     public Tensor ge(Tensor other) {
+        Checks.notNull(other, "ge", "other");
         return Pointwise.binary("ge", this, other, ElementwiseOp.GE, null);
     }
 
@@ -514,6 +552,7 @@ public final class Tensor implements AutoCloseable {
      * leading dims of 3-D+ operands are broadcast batch dims.
      */
     public Tensor matmul(Tensor other) {
+        Checks.notNull(other, "matmul", "other");
         return Linalg.matmul(this, other);
     }
 
@@ -531,6 +570,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Sum over several dims. */
     public Tensor sum(int[] dims, boolean keepDim) {
+        Checks.notNull(dims, "sum", "dims");
         return Reductions.sum(this, dims, keepDim);
     }
 
@@ -546,6 +586,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Mean over several dims. */
     public Tensor mean(int[] dims, boolean keepDim) {
+        Checks.notNull(dims, "mean", "dims");
         return Reductions.mean(this, dims, keepDim);
     }
 
@@ -568,11 +609,13 @@ public final class Tensor implements AutoCloseable {
 
     /** This tensor with {@code shape} (one size may be -1): a view when strides allow, else a copy. */
     public Tensor reshape(long... shape) {
+        Checks.notNull(shape, "reshape", "shape");
         return Views.reshape(this, shape);
     }
 
     /** A view with {@code shape} (one size may be -1); fails when the strides do not allow one. */
     public Tensor view(long... shape) {
+        Checks.notNull(shape, "view", "shape");
         return Views.view(this, shape);
     }
 
@@ -588,11 +631,13 @@ public final class Tensor implements AutoCloseable {
 
     /** A view with the dims reordered: result dim {@code i} is this tensor's dim {@code dims[i]}. */
     public Tensor permute(int... dims) {
+        Checks.notNull(dims, "permute", "dims");
         return Views.permute(this, dims);
     }
 
     /** A view broadcast to {@code sizes} (-1 keeps a size); no memory is copied. */
     public Tensor expand(long... sizes) {
+        Checks.notNull(sizes, "expand", "sizes");
         return Views.expand(this, sizes);
     }
 
@@ -621,6 +666,8 @@ public final class Tensor implements AutoCloseable {
      * ({@code as_strided}).
      */
     public Tensor asStrided(long[] shape, long[] strides, long storageOffset) {
+        Checks.notNull(shape, "asStrided", "shape");
+        Checks.notNull(strides, "asStrided", "strides");
         return Views.asStrided(this, shape, strides, storageOffset);
     }
 
@@ -628,6 +675,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this[i][j]...}: selects along the leading dims (negative indices count from the end). */
     public Tensor get(long... indices) {
+        Checks.notNull(indices, "get", "indices");
         Tensor t = this;
         for (long i : indices) {
             t = Views.select(t, 0, i, true);
@@ -637,6 +685,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this[index] = value}, in place and recorded ({@code CopySlices}); returns this. */
     public Tensor set(long index, Tensor value) {
+        Checks.notNull(value, "set", "value");
         select(0, index).copy_(value);
         return this;
     }
@@ -661,6 +710,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Adds {@code other} (broadcast to this shape) in place. */
     public Tensor add_(Tensor other) {
+        Checks.notNull(other, "add_", "other");
         return InPlace.add(this, other);
     }
 
@@ -676,6 +726,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
     public Tensor copy_(Tensor src) {
+        Checks.notNull(src, "copy_", "src");
         return InPlace.copy(this, src);
     }
 
@@ -748,6 +799,7 @@ public final class Tensor implements AutoCloseable {
 
     /** This tensor converted to {@code dtype} (this tensor itself when it has it). */
     public Tensor to(DType target) {
+        Checks.notNull(target, "to", "target");
         checkOpen("to");
         if (target == dtype) {
             return this;
@@ -758,6 +810,7 @@ public final class Tensor implements AutoCloseable {
 
     /** This tensor on {@code target} (this tensor itself when already there). */
     public Tensor to(Device target) {
+        Checks.notNull(target, "to", "target");
         checkOpen("to");
         if (target == device) {
             return this;

@@ -42,7 +42,7 @@ public final class TensorScope implements AutoCloseable {
      * any) and returns {@code t}. A gradient {@code backward()} stores later follows {@code t}.
      */
     public Tensor keep(Tensor t) {
-        java.util.Objects.requireNonNull(t, "keep: t");
+        Checks.notNull(t, "keep", "t");
         moveToParent(t);
         Tensor g = t.grad();
         if (g != null) {

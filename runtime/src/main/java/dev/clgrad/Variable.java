@@ -7,11 +7,13 @@ public final class Variable {
 
     /** {@code Variable(t, requires_grad=r)}: returns {@code t} itself with {@code requiresGrad_(r)} applied. */
     public static Tensor of(Tensor t, boolean requiresGrad) {
+        Checks.notNull(t, "Variable.of", "t");
         return t.requiresGrad_(requiresGrad);
     }
 
     /** {@code Variable(t)}: returns {@code t}. */
     public static Tensor of(Tensor t) {
+        Checks.notNull(t, "Variable.of", "t");
         return t;
     }
 }
