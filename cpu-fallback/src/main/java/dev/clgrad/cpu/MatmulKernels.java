@@ -29,6 +29,11 @@ final class MatmulKernels {
         Layout bl = b.layout();
         Layout cl = out.layout();
         long[] cs = cl.shape();
+        if (al.shape()[2] > CpuBackend.MAX_ELEMENTS) {
+            // only a broadcast (stride 0) operand can be this long: its buffer is one Java array
+            throw new IllegalArgumentException("matmul: inner dimension " + al.shape()[2] + " is longer than the CPU "
+                    + "backend's limit of " + CpuBackend.MAX_ELEMENTS + " elements; materialise a shorter operand");
+        }
         int batches = (int) cs[0];
         int m = (int) cs[1];
         int n = (int) cs[2];

@@ -197,24 +197,28 @@ public final class ClBackend implements Backend, AutoCloseable {
     @Override
     public void write(Buffer dst, float[] src) {
         ClBuffer b = transfer("write", dst, DType.FLOAT32, 0, src.length);
-        for (long at = 0; at < src.length; at += TRANSFER_CHUNK_ELEMENTS) {
-            int from = (int) at;
-            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, src.length - from);
-            ByteBuffer staging = ByteBuffer.allocateDirect(n * Sizeof.cl_float).order(ByteOrder.nativeOrder());
-            staging.asFloatBuffer().put(src, from, n);
-            upload(b, (long) from * Sizeof.cl_float, staging);
-        }
+        writeInChunks(b, src.length, Sizeof.cl_float, (staging, from, n) -> staging.asFloatBuffer().put(src, from, n));
     }
 
     @Override
     public void write(Buffer dst, double[] src) {
         ClBuffer b = transfer("write", dst, DType.FLOAT64, 0, src.length);
-        for (long at = 0; at < src.length; at += TRANSFER_CHUNK_ELEMENTS) {
+        writeInChunks(b, src.length, Sizeof.cl_double, (staging, from, n) -> staging.asDoubleBuffer().put(src, from, n));
+    }
+
+    /** Fills a staging buffer with {@code n} host elements from {@code from}. */
+    @FunctionalInterface
+    private interface Stager {
+        void stage(ByteBuffer staging, int from, int n);
+    }
+
+    private void writeInChunks(ClBuffer b, int length, int elementBytes, Stager stager) {
+        for (long at = 0; at < length; at += TRANSFER_CHUNK_ELEMENTS) {
             int from = (int) at;
-            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, src.length - from);
-            ByteBuffer staging = ByteBuffer.allocateDirect(n * Sizeof.cl_double).order(ByteOrder.nativeOrder());
-            staging.asDoubleBuffer().put(src, from, n);
-            upload(b, (long) from * Sizeof.cl_double, staging);
+            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, length - from);
+            ByteBuffer staging = ByteBuffer.allocateDirect(n * elementBytes).order(ByteOrder.nativeOrder());
+            stager.stage(staging, from, n);
+            upload(b, at * elementBytes, staging);
         }
     }
 
@@ -241,28 +245,22 @@ public final class ClBackend implements Backend, AutoCloseable {
     @Override
     public void read(Buffer src, long offset, float[] dst) {
         ClBuffer b = transfer("read", src, DType.FLOAT32, offset, dst.length);
-        if (dst.length > 0) {
-            deviceToHost.incrementAndGet();
-        }
-        for (long at = 0; at < dst.length; at += TRANSFER_CHUNK_ELEMENTS) {
-            int from = (int) at;
-            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, dst.length - from);
-            download(b, (offset + from) * Sizeof.cl_float, (long) n * Sizeof.cl_float,
-                    Pointer.to(dst).withByteOffset((long) from * Sizeof.cl_float));
-        }
+        readInChunks(b, offset, dst.length, Sizeof.cl_float, Pointer.to(dst));
     }
 
     @Override
     public void read(Buffer src, long offset, double[] dst) {
         ClBuffer b = transfer("read", src, DType.FLOAT64, offset, dst.length);
-        if (dst.length > 0) {
+        readInChunks(b, offset, dst.length, Sizeof.cl_double, Pointer.to(dst));
+    }
+
+    private void readInChunks(ClBuffer b, long offset, int length, int elementBytes, Pointer dst) {
+        if (length > 0) {
             deviceToHost.incrementAndGet();
         }
-        for (long at = 0; at < dst.length; at += TRANSFER_CHUNK_ELEMENTS) {
-            int from = (int) at;
-            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, dst.length - from);
-            download(b, (offset + from) * Sizeof.cl_double, (long) n * Sizeof.cl_double,
-                    Pointer.to(dst).withByteOffset((long) from * Sizeof.cl_double));
+        for (long at = 0; at < length; at += TRANSFER_CHUNK_ELEMENTS) {
+            int n = (int) Math.min(TRANSFER_CHUNK_ELEMENTS, length - at);
+            download(b, (offset + at) * elementBytes, (long) n * elementBytes, dst.withByteOffset(at * elementBytes));
         }
     }
 
