@@ -139,9 +139,9 @@ class MemoryTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(DEVICES)
-    void live_bytes_go_back_down_after_closing(Device d) {
+    void live_bytes_go_back_down_after_closing(Device d) throws InterruptedException {
         OnDevice.use(d);
-        long before = live(d);
+        long before = TestDevices.settledLiveBytes(d);
         Tensor a = Tensor.zeros(1000);
         Tensor b = Tensor.ones(250, 4);
         long during = live(d);
@@ -157,9 +157,9 @@ class MemoryTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(DEVICES)
-    void storage_shared_by_views_is_released_only_when_the_last_one_is_closed(Device d) {
+    void storage_shared_by_views_is_released_only_when_the_last_one_is_closed(Device d) throws InterruptedException {
         OnDevice.use(d);
-        long before = live(d);
+        long before = TestDevices.settledLiveBytes(d);
         Tensor base = Tensor.zeros(1000);
         Tensor view = base.view(10, 100);
         Tensor slice = view.get(3);
@@ -299,12 +299,12 @@ class MemoryTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(DEVICES)
-    void a_scope_returns_live_bytes_to_where_they_were(Device d) {
+    void a_scope_returns_live_bytes_to_where_they_were(Device d) throws InterruptedException {
         OnDevice.use(d);
         Tensor w = Tensor.randn(64, 64).requiresGrad_();
         Tensor x = Tensor.randn(8, 64);
         w.matmul(x.t()).sum().backward(); // allocate w.grad() before measuring
-        long before = live(d);
+        long before = TestDevices.settledLiveBytes(d);
         Tensor kept;
         try (TensorScope scope = TensorScope.open()) {
             for (int step = 0; step < 5; step++) {

@@ -23,34 +23,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MemoryWithoutScopesTest {
     private static final String DEVICES = "dev.clgrad.it.OnDevice#devices";
 
-    /** Collects until the device's live bytes stop changing (releases come from another thread). */
-    static long settledLive(Device d) throws InterruptedException {
-        long last = -1;
-        for (int i = 0; i < 100; i++) {
-            System.gc();
-            Thread.sleep(20);
-            d.synchronize();
-            long live = d.memoryStats().liveBytes();
-            if (live == last) {
-                return live;
-            }
-            last = live;
-        }
-        return last;
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource(DEVICES)
     void tensors_the_collector_reclaims_go_back_to_their_device_and_are_counted(Device d) throws InterruptedException {
         OnDevice.use(d);
-        long before = settledLive(d);
+        long before = TestDevices.settledLiveBytes(d);
         long reclaimedBefore = Tensor.gcReclaimedCount();
         for (int i = 0; i < 200; i++) {
             Tensor.ones(1000).mul(i);
         }
         d.synchronize();
         assertTrue(d.memoryStats().liveBytes() > before, "the dropped tensors were live until collected");
-        assertEquals(before, settledLive(d), "every dropped tensor's buffer went back to " + d);
+        assertEquals(before, TestDevices.settledLiveBytes(d), "every dropped tensor's buffer went back to " + d);
         assertTrue(Tensor.gcReclaimedCount() - reclaimedBefore >= 400,
                 "200 products and 200 factors reclaimed: " + (Tensor.gcReclaimedCount() - reclaimedBefore));
     }
@@ -60,7 +44,7 @@ class MemoryWithoutScopesTest {
     void a_training_loop_without_scopes_stays_bounded_and_returns_to_the_models_size(Device d)
             throws InterruptedException {
         OnDevice.use(d);
-        long before = settledLive(d);
+        long before = TestDevices.settledLiveBytes(d);
         Tensor.manualSeed(0);
         Tensor x = Tensor.rand(64, 784);
         Tensor target = Tensor.rand(64, 10);
@@ -68,7 +52,7 @@ class MemoryWithoutScopesTest {
                 Tensor.zeros(256).requiresGrad_(), Tensor.rand(256, 10).sub(0.5).mul(0.1).requiresGrad_(),
                 Tensor.zeros(10).requiresGrad_());
         step(params, x, target);
-        long model = settledLive(d) - before;
+        long model = TestDevices.settledLiveBytes(d) - before;
         long maxHeld = 0;
         int steps = d.isCpu() ? 800 : 2500;
         for (int s = 0; s < steps; s++) {
@@ -80,7 +64,7 @@ class MemoryWithoutScopesTest {
             }
         }
         assertTrue(maxHeld < 1L << 30, "live + cached bytes reached " + maxHeld + " on " + d);
-        assertEquals(model, settledLive(d) - before, "after a collection " + d + " holds what the model holds");
+        assertEquals(model, TestDevices.settledLiveBytes(d) - before, "after a collection " + d + " holds what the model holds");
     }
 
     private static void step(List<Tensor> params, Tensor x, Tensor target) {

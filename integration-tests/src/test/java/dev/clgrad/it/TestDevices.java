@@ -17,6 +17,26 @@ final class TestDevices {
     private TestDevices() {
     }
 
+    /**
+     * The device's live bytes once the garbage collector has found every unreachable tensor and
+     * its releases have settled (they come from another thread). Tests that compare live bytes
+     * exactly start from here, so garbage left by earlier tests cannot be released mid-test.
+     */
+    static long settledLiveBytes(Device d) throws InterruptedException {
+        long last = -1;
+        for (int i = 0; i < 100; i++) {
+            System.gc();
+            Thread.sleep(20);
+            d.synchronize();
+            long live = d.memoryStats().liveBytes();
+            if (live == last) {
+                return live;
+            }
+            last = live;
+        }
+        return last;
+    }
+
     static List<Device> all() {
         return Device.available();
     }
