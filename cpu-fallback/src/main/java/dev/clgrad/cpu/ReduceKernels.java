@@ -40,8 +40,22 @@ final class ReduceKernels {
         }
         CpuBuffer ib = (CpuBuffer) in.buffer();
         CpuBuffer ob = (CpuBuffer) out.buffer();
-        long[] ishape = il.shape();
         long[] oshape = ol.shape();
+        // A reduced dimension that broadcasts (stride 0) repeats each value it reads: read it once,
+        // and a sum multiplies by its size, so a reduction costs the elements that really exist.
+        double repeats = 1;
+        long[] ishape = il.shape().clone();
+        for (int d = 0; d < ishape.length; d++) {
+            if (il.strides()[d] == 0 && ishape[d] > 1 && oshape[d] == 1) {
+                repeats *= ishape[d];
+                ishape[d] = 1;
+            }
+        }
+        if (repeats != 1) {
+            il = new Layout(ishape, il.strides(), il.offset());
+            general(par, op, ib, il, ob, ol, op == ReduceOp.SUM ? repeats : 1);
+            return;
+        }
         boolean anyReduced = false;
         boolean keptAfterReduced = false;
         for (int d = 0; d < ishape.length; d++) {
@@ -64,7 +78,7 @@ final class ReduceKernels {
             rows(par, op, ib, (int) il.offset(), ob, (int) ol.offset(), (int) outN, (int) (inN / outN));
             return;
         }
-        general(par, op, ib, il, ob, ol);
+        general(par, op, ib, il, ob, ol, 1);
     }
 
     /**
@@ -290,7 +304,8 @@ final class ReduceKernels {
      * The strided path: splits the longest kept axis across threads (each output element stays
      * with one thread), then accumulates every input element into its output's slot.
      */
-    private static void general(CpuParallel par, ReduceOp op, CpuBuffer ib, Layout il, CpuBuffer ob, Layout ol) {
+    private static void general(CpuParallel par, ReduceOp op, CpuBuffer ib, Layout il, CpuBuffer ob, Layout ol,
+                                double scale) {
         long[] ishape = il.shape();
         long[] oshape = ol.shape();
         int split = -1;
@@ -300,12 +315,12 @@ final class ReduceKernels {
             }
         }
         if (split < 0 || !par.worthSplitting(il.numel(), CpuParallel.COST_REDUCE)) {
-            generalPart(op, ib, il, ob, ol);
+            generalPart(op, ib, il, ob, ol, scale);
             return;
         }
         int axis = split;
         par.forRange(ishape[axis], 1, (from, to) -> generalPart(op, ib, slice(il, axis, from, to), ob,
-                slice(ol, axis, from, to)));
+                slice(ol, axis, from, to), scale));
     }
 
     private static Layout slice(Layout l, int axis, long from, long to) {
@@ -314,7 +329,8 @@ final class ReduceKernels {
         return new Layout(shape, l.strides(), l.offset() + from * l.strides()[axis]);
     }
 
-    private static void generalPart(ReduceOp op, CpuBuffer ib, Layout il, CpuBuffer ob, Layout ol) {
+    /** Accumulates in double, multiplies by {@code scale} (a sum's broadcast repeats) and stores once. */
+    private static void generalPart(ReduceOp op, CpuBuffer ib, Layout il, CpuBuffer ob, Layout ol, double scale) {
         long[] oshape = ol.shape();
         int outN = (int) ol.numel();
         double[] acc = new double[outN];
@@ -345,7 +361,7 @@ final class ReduceKernels {
         for (long pos = 0; pos < outN; ) {
             int len = out.rowLength();
             for (int i = 0, o = out.offset(0), c = out.offset(1); i < len; i++, o += os, c += cs) {
-                store(ob, o, acc[c]);
+                store(ob, o, acc[c] * scale);
             }
             pos += len;
             out.advance(len);
@@ -357,17 +373,6 @@ final class ReduceKernels {
         float[] f = ib.f32;
         double[] d = ib.f64;
         boolean f32 = f != null;
-        if (is == 0 && as == 0) {
-            // one element repeated into one slot (a broadcast axis being reduced): a single step,
-            // so a view of 2^32 broadcast elements reduces at once, and its sum is rounded once
-            double v = f32 ? f[io] : d[io];
-            acc[ao] = switch (op) {
-                case SUM -> acc[ao] + v * len;
-                case MAX -> Math.max(acc[ao], v);
-                case MIN -> Math.min(acc[ao], v);
-            };
-            return;
-        }
         switch (op) {
             case SUM -> {
                 for (int i = 0; i < len; i++, io += is, ao += as) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,6 +38,15 @@ class LargeExtentsTest {
         assertEquals((float) (65536L * 65537L), square.sum().item());
         assertEquals(1.0, square.mean().item());
         assertEquals(1.0, square.min().item());
+        if (d.isCpu()) {
+            // a broadcast dimension is read once, so these take no longer than their real elements
+            Tensor rows = square.sum(0, false);
+            assertEquals(65537, rows.numel());
+            assertEquals(65536, rows.get(65536).item());
+            Tensor both = Tensor.of(1, 2, 3).unsqueeze(1).expand(3, 1L << 31).sum(new int[] {1}, true);
+            assertEquals(List.of(2147483648.0, 4294967296.0, 6442450944.0),
+                    java.util.Arrays.stream(both.toDoubleArray()).boxed().toList());
+        }
     }
 
     @ParameterizedTest(name = "{0}")
