@@ -1,6 +1,7 @@
 package dev.clgrad;
 
 import dev.clgrad.spi.Backend;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.RandomOp;
 
@@ -39,7 +40,7 @@ final class Creation {
         if (governor != null) {
             governor.beforeAllocate(capacity * dtype.byteSize());
         }
-        return new Tensor(device, dtype, layout, new Storage(backend, backend.allocate(dtype, capacity)),
+        return new Tensor(device, dtype, layout, new Storage(backend, backend.allocate(dtype.elementType(), capacity)),
                 new VersionCounter(), null);
     }
 
@@ -61,7 +62,7 @@ final class Creation {
         long[] s = shapeFor("Tensor.of", data.length, shape);
         Tensor t = Creation.empty(device, DType.FLOAT32, s);
         if (data.length > 0) {
-            device.backend().write(t.buffer(), data);
+            HostTransfers.write(device.backend(), t.buffer(), data);
         }
         return t;
     }
@@ -73,13 +74,13 @@ final class Creation {
             return t;
         }
         if (dtype == DType.FLOAT64) {
-            device.backend().write(t.buffer(), data);
+            HostTransfers.write(device.backend(), t.buffer(), data);
         } else {
             float[] f = new float[data.length];
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) data[i];
             }
-            device.backend().write(t.buffer(), f);
+            HostTransfers.write(device.backend(), t.buffer(), f);
         }
         return t;
     }

@@ -25,6 +25,11 @@ public enum DType {
         return pyName;
     }
 
+    /** The device interface's element type of this dtype. */
+    public dev.clgrad.spi.ElementType elementType() {
+        return this == FLOAT32 ? dev.clgrad.spi.ElementType.FLOAT32 : dev.clgrad.spi.ElementType.FLOAT64;
+    }
+
     /** The dtype both operands of a binary op are computed in (PyTorch's {@code result_type}). */
     public static DType promote(DType a, DType b) {
         return a.byteSize >= b.byteSize ? a : b;

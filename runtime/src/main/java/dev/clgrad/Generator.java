@@ -24,7 +24,7 @@ final class Generator {
     /** The (seed, offset) of a draw of {@code n} elements, advancing the offset past it. */
     static synchronized long[] reserve(RandomOp op, DType dtype, long n) {
         long[] at = {seed, offset};
-        offset += Philox.groups(op, dtype, n);
+        offset += Philox.groups(op, dtype.elementType(), n);
         return at;
     }
 }

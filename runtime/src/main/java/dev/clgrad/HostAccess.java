@@ -2,6 +2,7 @@ package dev.clgrad;
 
 import dev.clgrad.autograd.GradFn;
 import dev.clgrad.format.TensorFormatter;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
 
@@ -24,7 +25,7 @@ final class HostAccess {
         float[] out = new float[n];
         if (n > 0) {
             try (Tensor c = dense(t)) {
-                t.backend().read(c.buffer(), c.layout().offset(), out);
+                HostTransfers.read(t.backend(), c.buffer(), c.layout().offset(), out);
             }
         }
         return out;
@@ -39,7 +40,7 @@ final class HostAccess {
         }
         if (t.dtype() == DType.FLOAT64) {
             try (Tensor c = dense(t)) {
-                t.backend().read(c.buffer(), c.layout().offset(), out);
+                HostTransfers.read(t.backend(), c.buffer(), c.layout().offset(), out);
             }
             return out;
         }

@@ -1,6 +1,6 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.Philox;
 import dev.clgrad.spi.RandomOp;
@@ -58,13 +58,13 @@ final class CopyKernels {
 
     private static void copyRow(CpuBuffer sb, int so, int ss, CpuBuffer db, int d0, int ds, int n) {
         if (ss == 1 && ds == 1 && sb.dtype == db.dtype) {
-            System.arraycopy(sb.dtype == DType.FLOAT32 ? sb.f32 : sb.f64, so,
-                    db.dtype == DType.FLOAT32 ? db.f32 : db.f64, d0, n);
+            System.arraycopy(sb.dtype == ElementType.FLOAT32 ? sb.f32 : sb.f64, so,
+                    db.dtype == ElementType.FLOAT32 ? db.f32 : db.f64, d0, n);
             return;
         }
-        if (db.dtype == DType.FLOAT32) {
+        if (db.dtype == ElementType.FLOAT32) {
             float[] d = db.f32;
-            if (sb.dtype == DType.FLOAT32) {
+            if (sb.dtype == ElementType.FLOAT32) {
                 float[] s = sb.f32;
                 for (int i = 0; i < n; i++, so += ss, d0 += ds) {
                     d[d0] = s[so];
@@ -77,7 +77,7 @@ final class CopyKernels {
             }
         } else {
             double[] d = db.f64;
-            if (sb.dtype == DType.FLOAT32) {
+            if (sb.dtype == ElementType.FLOAT32) {
                 float[] s = sb.f32;
                 for (int i = 0; i < n; i++, so += ss, d0 += ds) {
                     d[d0] = s[so];
@@ -120,7 +120,7 @@ final class CopyKernels {
 
     private static void fillRow(CpuBuffer b, int off, int step, int n, double value) {
         if (step == 1) {
-            if (b.dtype == DType.FLOAT32) {
+            if (b.dtype == ElementType.FLOAT32) {
                 java.util.Arrays.fill(b.f32, off, off + n, (float) value);
             } else {
                 java.util.Arrays.fill(b.f64, off, off + n, value);
@@ -128,7 +128,7 @@ final class CopyKernels {
             return;
         }
         for (int i = 0; i < n; i++, off += step) {
-            if (b.dtype == DType.FLOAT32) {
+            if (b.dtype == ElementType.FLOAT32) {
                 b.f32[off] = (float) value;
             } else {
                 b.f64[off] = value;
@@ -168,7 +168,7 @@ final class CopyKernels {
             for (int done = 0; done < count; ) {
                 int len = Math.min(count - done, cur.rowLength());
                 int at = cur.offset(0);
-                if (b.dtype == DType.FLOAT32) {
+                if (b.dtype == ElementType.FLOAT32) {
                     for (int i = 0; i < len; i++, at += step) {
                         b.f32[at] = (float) values[done + i];
                     }

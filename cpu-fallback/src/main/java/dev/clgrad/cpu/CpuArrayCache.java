@@ -1,6 +1,6 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.Map;
  * reports that the heap is full.
  */
 final class CpuArrayCache {
-    private record Key(DType dtype, int length) {
+    private record Key(ElementType dtype, int length) {
     }
 
     private final long limitBytes;
@@ -30,7 +30,7 @@ final class CpuArrayCache {
     }
 
     /** A cached {@code float[]} or {@code double[]} of exactly {@code length} elements, or null. */
-    synchronized Object take(DType dtype, int length) {
+    synchronized Object take(ElementType dtype, int length) {
         ArrayDeque<Object> q = free.get(new Key(dtype, length));
         Object a = q == null ? null : q.pollLast();
         if (a != null) {
@@ -40,7 +40,7 @@ final class CpuArrayCache {
     }
 
     /** Keeps {@code array} for reuse if there is room. */
-    synchronized void put(DType dtype, int length, Object array) {
+    synchronized void put(ElementType dtype, int length, Object array) {
         long bytes = (long) length * dtype.byteSize();
         if (length == 0 || cachedBytes + bytes > limitBytes) {
             return;

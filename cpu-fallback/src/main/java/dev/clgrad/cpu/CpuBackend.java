@@ -1,8 +1,9 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.HostTransferChecks;
 import dev.clgrad.spi.DeviceInfo;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
@@ -13,6 +14,8 @@ import dev.clgrad.spi.PrimitiveShapes;
 import dev.clgrad.spi.RandomOp;
 import dev.clgrad.spi.ReduceOp;
 import dev.clgrad.spi.View;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -81,7 +84,7 @@ public final class CpuBackend implements Backend {
      * @throws OutOfMemoryError if the Java heap cannot hold it, with the sizes in the message
      */
     @Override
-    public Buffer allocate(DType dtype, long capacity) {
+    public Buffer allocate(ElementType dtype, long capacity) {
         Objects.requireNonNull(dtype, "allocate: dtype");
         if (capacity < 0 || capacity > MAX_ELEMENTS) {
             throw new IllegalArgumentException("allocate: " + capacity + " elements of " + dtype.pyName()
@@ -100,7 +103,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** A new array; when the heap is full, drops the cache and tries once more before failing. */
-    private Object newArray(DType dtype, int length) {
+    private Object newArray(ElementType dtype, int length) {
         try {
             return CpuBuffer.newArray(dtype, length);
         } catch (OutOfMemoryError first) {
@@ -136,27 +139,27 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void write(Buffer dst, float[] src) {
-        CpuBuffer b = hostTransfer("write", dst, DType.FLOAT32, 0, src.length);
-        System.arraycopy(src, 0, b.f32, 0, src.length);
+    public void write(Buffer dst, long byteOffset, ByteBuffer src) {
+        CpuBuffer b = hostTransfer("write", dst, byteOffset, src.remaining());
+        int from = (int) (byteOffset / b.dtype.byteSize());
+        ByteBuffer in = src.duplicate().order(ByteOrder.nativeOrder());
+        if (b.f32 != null) {
+            in.asFloatBuffer().get(b.f32, from, src.remaining() / 4);
+        } else {
+            in.asDoubleBuffer().get(b.f64, from, src.remaining() / 8);
+        }
     }
 
     @Override
-    public void write(Buffer dst, double[] src) {
-        CpuBuffer b = hostTransfer("write", dst, DType.FLOAT64, 0, src.length);
-        System.arraycopy(src, 0, b.f64, 0, src.length);
-    }
-
-    @Override
-    public void read(Buffer src, long offset, float[] dst) {
-        CpuBuffer b = hostTransfer("read", src, DType.FLOAT32, offset, dst.length);
-        System.arraycopy(b.f32, (int) offset, dst, 0, dst.length);
-    }
-
-    @Override
-    public void read(Buffer src, long offset, double[] dst) {
-        CpuBuffer b = hostTransfer("read", src, DType.FLOAT64, offset, dst.length);
-        System.arraycopy(b.f64, (int) offset, dst, 0, dst.length);
+    public void read(Buffer src, long byteOffset, ByteBuffer dst) {
+        CpuBuffer b = hostTransfer("read", src, byteOffset, dst.remaining());
+        int from = (int) (byteOffset / b.dtype.byteSize());
+        ByteBuffer out = dst.duplicate().order(ByteOrder.nativeOrder());
+        if (b.f32 != null) {
+            out.asFloatBuffer().put(b.f32, from, dst.remaining() / 4);
+        } else {
+            out.asDoubleBuffer().put(b.f64, from, dst.remaining() / 8);
+        }
     }
 
     /** Nothing to wait for: every primitive has finished when it returns. */
@@ -252,16 +255,9 @@ public final class CpuBackend implements Backend {
         throw new IllegalArgumentException(what + ": " + role + " " + buffer + " is not a buffer of this CPU backend");
     }
 
-    private CpuBuffer hostTransfer(String what, Buffer buffer, DType dtype, long offset, int length) {
+    private CpuBuffer hostTransfer(String what, Buffer buffer, long byteOffset, int bytes) {
         CpuBuffer b = live(what, "buffer", buffer);
-        if (b.dtype != dtype) {
-            throw new IllegalArgumentException(what + ": " + b + " holds " + b.dtype.pyName() + ", the host array is "
-                    + dtype.pyName());
-        }
-        if (offset < 0 || offset + length > b.capacity()) {
-            throw new IllegalArgumentException(what + ": elements [" + offset + ", " + (offset + length)
-                    + ") are outside " + b);
-        }
+        HostTransferChecks.check(what, b, byteOffset, bytes, b.bytes());
         return b;
     }
 
@@ -277,7 +273,7 @@ public final class CpuBackend implements Backend {
      * Checks that {@code v} is a view of a live buffer of this backend with dtype {@code dtype} (if not
      * null) and lies inside it. The message parts are joined only on failure: this runs on every call.
      */
-    private CpuBuffer checkView(String primitive, Enum<?> op, String role, View v, DType dtype) {
+    private CpuBuffer checkView(String primitive, Enum<?> op, String role, View v, ElementType dtype) {
         if (v == null || v.buffer() == null || v.layout() == null) {
             throw new IllegalArgumentException(what(primitive, op) + ": " + role
                     + " view, its buffer and its layout must not be null");

@@ -1,6 +1,6 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Buffer;
 
 /**
@@ -9,7 +9,7 @@ import dev.clgrad.spi.Buffer;
  */
 final class CpuBuffer implements Buffer {
     final CpuBackend owner;
-    final DType dtype;
+    final ElementType dtype;
     final float[] f32;
     final double[] f64;
     private final int capacity;
@@ -17,17 +17,17 @@ final class CpuBuffer implements Buffer {
     volatile boolean released;
 
     /** A buffer over {@code array}, a {@code float[]} or {@code double[]} of {@code capacity} elements. */
-    CpuBuffer(CpuBackend owner, DType dtype, int capacity, Object array) {
+    CpuBuffer(CpuBackend owner, ElementType dtype, int capacity, Object array) {
         this.owner = owner;
         this.dtype = dtype;
         this.capacity = capacity;
-        this.f32 = dtype == DType.FLOAT32 ? (float[]) array : null;
-        this.f64 = dtype == DType.FLOAT64 ? (double[]) array : null;
+        this.f32 = dtype == ElementType.FLOAT32 ? (float[]) array : null;
+        this.f64 = dtype == ElementType.FLOAT64 ? (double[]) array : null;
     }
 
     /** A new zeroed array for a buffer of {@code capacity} elements of {@code dtype}. */
-    static Object newArray(DType dtype, int capacity) {
-        return dtype == DType.FLOAT32 ? new float[capacity] : new double[capacity];
+    static Object newArray(ElementType dtype, int capacity) {
+        return dtype == ElementType.FLOAT32 ? new float[capacity] : new double[capacity];
     }
 
     /** The array this buffer wraps. */
@@ -36,7 +36,7 @@ final class CpuBuffer implements Buffer {
     }
 
     @Override
-    public DType dtype() {
+    public ElementType elementType() {
         return dtype;
     }
 

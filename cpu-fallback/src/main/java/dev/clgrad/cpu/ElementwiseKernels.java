@@ -1,6 +1,6 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
@@ -93,7 +93,7 @@ final class ElementwiseKernels {
     private static void flatRange(ElementwiseOp op, double scalar, CpuBuffer ob, View[] in, int from, int to,
                                   int oo, int ao, int as, int bo, int bs, int co, int cs) {
         int arity = in.length;
-        if (ob.dtype == DType.FLOAT32) {
+        if (ob.dtype == ElementType.FLOAT32) {
             ElementwiseF32.row(op, (float) scalar, to - from, ob.f32, oo + from,
                     1, arity > 0 ? buf(in[0]).f32 : null, ao + from * as, as,
                     arity > 1 ? buf(in[1]).f32 : null, bo + from * bs, bs,
@@ -109,7 +109,7 @@ final class ElementwiseKernels {
     private static void strided(ElementwiseOp op, double scalar, CpuBuffer ob, View[] in,
                                 StridedCursor cur, long from, long to) {
         int arity = in.length;
-        boolean f32 = ob.dtype == DType.FLOAT32;
+        boolean f32 = ob.dtype == ElementType.FLOAT32;
         float[] a32 = arity > 0 && f32 ? buf(in[0]).f32 : null;
         float[] b32 = arity > 1 && f32 ? buf(in[1]).f32 : null;
         float[] c32 = arity > 2 && f32 ? buf(in[2]).f32 : null;

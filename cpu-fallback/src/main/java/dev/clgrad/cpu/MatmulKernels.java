@@ -1,6 +1,6 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
 
@@ -88,7 +88,7 @@ final class MatmulKernels {
         par.run(tasks, t -> {
             long from = units * t / tasks;
             long to = units * (t + 1) / tasks;
-            boolean f32 = cb.dtype == DType.FLOAT32;
+            boolean f32 = cb.dtype == ElementType.FLOAT32;
             MatmulF32.Scratch s32 = f32 ? new MatmulF32.Scratch(k, n) : null;
             MatmulF64.Scratch s64 = f32 ? null : new MatmulF64.Scratch(k, n);
             for (long u = from; u < to; ) {
@@ -114,7 +114,7 @@ final class MatmulKernels {
 
     private static void small(CpuBuffer ab, int ao, int sam, int sak, CpuBuffer bb, int bo, int sbk, int sbn,
                               CpuBuffer cb, int co, int scm, int scn, int m, int n, int k) {
-        if (cb.dtype == DType.FLOAT32) {
+        if (cb.dtype == ElementType.FLOAT32) {
             float[] a = ab.f32;
             float[] b = bb.f32;
             float[] c = cb.f32;

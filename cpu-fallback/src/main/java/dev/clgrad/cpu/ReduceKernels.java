@@ -1,6 +1,6 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.ReduceOp;
 import dev.clgrad.spi.View;
@@ -156,7 +156,7 @@ final class ReduceKernels {
     }
 
     private static double piece(ReduceOp op, CpuBuffer b, int off, int len) {
-        if (b.dtype == DType.FLOAT32) {
+        if (b.dtype == ElementType.FLOAT32) {
             return switch (op) {
                 case SUM -> sum(b.f32, off, len);
                 case MAX -> max(b.f32, off, len);
@@ -276,7 +276,7 @@ final class ReduceKernels {
     }
 
     private static void store(CpuBuffer b, int at, double v) {
-        if (b.dtype == DType.FLOAT32) {
+        if (b.dtype == ElementType.FLOAT32) {
             b.f32[at] = (float) v;
         } else {
             b.f64[at] = v;

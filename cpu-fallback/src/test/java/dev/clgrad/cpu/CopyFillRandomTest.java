@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.Philox;
 import dev.clgrad.spi.RandomOp;
@@ -30,7 +30,7 @@ class CopyFillRandomTest {
 
     @ParameterizedTest(name = "{0} to {1}")
     @CsvSource({"FLOAT32, FLOAT32", "FLOAT32, FLOAT64", "FLOAT64, FLOAT32", "FLOAT64, FLOAT64"})
-    void copies_between_strided_layouts_with_a_dtype_cast(DType from, DType to) {
+    void copies_between_strided_layouts_with_a_dtype_cast(ElementType from, ElementType to) {
         double[] x = Tensors.round(from, Tensors.random(60, 1));
         for (Tensors t : List.of(serial, split)) {
             View src = t.make(from, transposed(2, 3, 4, 5), x);
@@ -42,8 +42,8 @@ class CopyFillRandomTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
-    void copies_contiguous_to_contiguous_with_offsets(DType dt) {
+    @EnumSource(ElementType.class)
+    void copies_contiguous_to_contiguous_with_offsets(ElementType dt) {
         double[] x = Tensors.round(dt, Tensors.random(1000, 2));
         View src = serial.make(dt, contiguous(7, 10, 100), x);
         View dst = serial.empty(dt, contiguous(3, 10, 100));
@@ -54,16 +54,16 @@ class CopyFillRandomTest {
 
     @Test
     void copies_float64_to_float32_by_rounding_to_nearest() {
-        View src = serial.make(DType.FLOAT64, contiguous(0, 3), new double[] {0.1, 1e40, 1 + 0x1p-30});
-        View dst = serial.empty(DType.FLOAT32, contiguous(0, 3));
+        View src = serial.make(ElementType.FLOAT64, contiguous(0, 3), new double[] {0.1, 1e40, 1 + 0x1p-30});
+        View dst = serial.empty(ElementType.FLOAT32, contiguous(0, 3));
         serial.backend.copy(src, dst);
         assertArrayEquals(new double[] {(float) 0.1, Double.POSITIVE_INFINITY, 1}, serial.get(dst));
     }
 
     @Test
     void expands_a_broadcast_source_into_a_contiguous_tensor() {
-        View src = serial.make(DType.FLOAT32, expand(contiguous(0, 1, 3), 2, 3), new double[] {1, 2, 3, 1, 2, 3});
-        View dst = serial.empty(DType.FLOAT32, contiguous(0, 2, 3));
+        View src = serial.make(ElementType.FLOAT32, expand(contiguous(0, 1, 3), 2, 3), new double[] {1, 2, 3, 1, 2, 3});
+        View dst = serial.empty(ElementType.FLOAT32, contiguous(0, 2, 3));
         serial.backend.copy(src, dst);
         assertArrayEquals(new double[] {1, 2, 3, 1, 2, 3}, serial.get(dst));
     }
@@ -74,27 +74,27 @@ class CopyFillRandomTest {
         double[][] r = new double[2][];
         int i = 0;
         for (Tensors t : List.of(serial, split)) {
-            View src = t.make(DType.FLOAT32, transposed(0, 300, 700), x);
-            View dst = t.empty(DType.FLOAT64, contiguous(0, 300, 700));
+            View src = t.make(ElementType.FLOAT32, transposed(0, 300, 700), x);
+            View dst = t.empty(ElementType.FLOAT64, contiguous(0, 300, 700));
             t.backend.copy(src, dst);
             r[i++] = t.get(dst);
         }
-        assertArrayEquals(Tensors.round(DType.FLOAT32, x), r[0]);
+        assertArrayEquals(Tensors.round(ElementType.FLOAT32, x), r[0]);
         assertArrayEquals(r[0], r[1]);
     }
 
     @Test
     void copy_rejects_different_shapes() {
-        View src = serial.make(DType.FLOAT32, contiguous(0, 2, 3), new double[6]);
-        View dst = serial.empty(DType.FLOAT32, contiguous(0, 3, 2));
+        View src = serial.make(ElementType.FLOAT32, contiguous(0, 2, 3), new double[6]);
+        View dst = serial.empty(ElementType.FLOAT32, contiguous(0, 3, 2));
         var e = assertThrows(IllegalArgumentException.class, () -> serial.backend.copy(src, dst));
         assertTrue(e.getMessage().contains("copy") && e.getMessage().contains("[2, 3]"), e.getMessage());
     }
 
     @Test
     void copy_and_fill_of_zero_size_tensors_do_nothing() {
-        View src = serial.make(DType.FLOAT32, contiguous(0, 0, 3), new double[0]);
-        View dst = serial.make(DType.FLOAT64, strided(0, 0, 3), new double[0]);
+        View src = serial.make(ElementType.FLOAT32, contiguous(0, 0, 3), new double[0]);
+        View dst = serial.make(ElementType.FLOAT64, strided(0, 0, 3), new double[0]);
         serial.backend.copy(src, dst);
         serial.backend.fill(dst, 1);
         serial.backend.random(RandomOp.NORMAL, 1, 0, dst);
@@ -102,8 +102,8 @@ class CopyFillRandomTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
-    void fills_a_strided_view_and_leaves_the_gaps(DType dt) {
+    @EnumSource(ElementType.class)
+    void fills_a_strided_view_and_leaves_the_gaps(ElementType dt) {
         for (Tensors t : List.of(serial, split)) {
             View v = t.empty(dt, strided(3, 4, 5));
             t.backend.fill(v, 2.5);
@@ -114,7 +114,7 @@ class CopyFillRandomTest {
 
     @Test
     void fills_a_contiguous_slice_rounding_to_float32() {
-        View v = serial.empty(DType.FLOAT32, contiguous(2, 1000));
+        View v = serial.empty(ElementType.FLOAT32, contiguous(2, 1000));
         serial.backend.fill(v, 0.1);
         assertArrayEquals(Tensors.filled(1000, (float) 0.1), serial.get(v));
         serial.assertUntouchedOutside(v);
@@ -123,7 +123,7 @@ class CopyFillRandomTest {
     static Stream<Arguments> draws() {
         List<Arguments> all = new ArrayList<>();
         for (RandomOp op : RandomOp.values()) {
-            for (DType dt : DType.values()) {
+            for (ElementType dt : ElementType.values()) {
                 for (int n : new int[] {1, 3, 5, 7, 1023, 1025, 4099}) {
                     for (long offset : new long[] {0, 13}) {
                         all.add(Arguments.of(op, dt, n, offset));
@@ -136,7 +136,7 @@ class CopyFillRandomTest {
 
     @ParameterizedTest(name = "{0} {1} n={2} offset={3}")
     @MethodSource("draws")
-    void random_draws_equal_the_philox_reference_bit_for_bit(RandomOp op, DType dt, int n, long offset) {
+    void random_draws_equal_the_philox_reference_bit_for_bit(RandomOp op, ElementType dt, int n, long offset) {
         long seed = 0x1234_5678_9ABCL + n;
         double[] expected = new double[n];
         Philox.fill(op, dt, seed, offset, 0, expected);
@@ -153,9 +153,9 @@ class CopyFillRandomTest {
     void random_fills_a_strided_view_in_row_major_order(RandomOp op) {
         long[] shape = {37, 3, 41};
         double[] expected = new double[37 * 3 * 41];
-        Philox.fill(op, DType.FLOAT32, -7, 99, 0, expected);
+        Philox.fill(op, ElementType.FLOAT32, -7, 99, 0, expected);
         for (Tensors t : List.of(serial, split)) {
-            View v = t.empty(DType.FLOAT32, transposed(2, shape));
+            View v = t.empty(ElementType.FLOAT32, transposed(2, shape));
             t.backend.random(op, -7, 99, v);
             assertSameBits(expected, t.get(v), op.toString());
             t.assertUntouchedOutside(v);
@@ -164,7 +164,7 @@ class CopyFillRandomTest {
 
     @Test
     void uniform_draws_lie_in_zero_one() {
-        View v = serial.empty(DType.FLOAT64, contiguous(0, 10000));
+        View v = serial.empty(ElementType.FLOAT64, contiguous(0, 10000));
         serial.backend.random(RandomOp.UNIFORM, 42, 0, v);
         for (double x : serial.get(v)) {
             assertTrue(x >= 0 && x < 1, "uniform value " + x);
@@ -173,13 +173,13 @@ class CopyFillRandomTest {
 
     @Test
     void random_rejects_a_negative_offset() {
-        View v = serial.empty(DType.FLOAT32, contiguous(0, 4));
+        View v = serial.empty(ElementType.FLOAT32, contiguous(0, 4));
         assertThrows(IllegalArgumentException.class, () -> serial.backend.random(RandomOp.UNIFORM, 1, -1, v));
     }
 
     @Test
     void fill_rejects_a_view_outside_its_buffer() {
-        View v = serial.empty(DType.FLOAT32, contiguous(0, 4));
+        View v = serial.empty(ElementType.FLOAT32, contiguous(0, 4));
         View bad = new View(v.buffer(), Layout.contiguous(100));
         var e = assertThrows(IllegalArgumentException.class, () -> serial.backend.fill(bad, 0));
         assertTrue(e.getMessage().contains("fill"), e.getMessage());

@@ -1,6 +1,7 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
@@ -64,12 +65,12 @@ public final class CpuTimings {
     }
 
     private static View vec(CpuBackend be, int n) {
-        Buffer b = be.allocate(DType.FLOAT32, n);
+        Buffer b = be.allocate(ElementType.FLOAT32, n);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) Math.sin(i);
         }
-        be.write(b, x);
+        HostTransfers.write(be, b, x);
         return new View(b, Layout.contiguous(n));
     }
 

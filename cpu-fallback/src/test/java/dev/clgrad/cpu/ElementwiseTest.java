@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
@@ -100,7 +100,7 @@ class ElementwiseTest {
     static Stream<Arguments> everyOp() {
         List<Arguments> all = new ArrayList<>();
         for (ElementwiseOp op : ElementwiseOp.values()) {
-            for (DType dt : DType.values()) {
+            for (ElementType dt : ElementType.values()) {
                 for (Case c : Case.values()) {
                     all.add(Arguments.of(op, dt, c));
                 }
@@ -111,7 +111,7 @@ class ElementwiseTest {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("everyOp")
-    void every_op_matches_its_reference_on_serial_and_split_backends(ElementwiseOp op, DType dt, Case c) {
+    void every_op_matches_its_reference_on_serial_and_split_backends(ElementwiseOp op, ElementType dt, Case c) {
         long[] shape = switch (c) {
             case LONG_CONTIGUOUS -> new long[] {1037};
             case SAME_OFFSETS -> new long[] {1501};
@@ -132,7 +132,7 @@ class ElementwiseTest {
             in[k] = broadcastValues(inLayouts[k], in[k]);
         }
         Layout outLayout = c == Case.OFFSET_STRIDED ? strided(5, shape) : contiguous(2, shape);
-        double s = dt == DType.FLOAT32 ? (float) S : S;
+        double s = dt == ElementType.FLOAT32 ? (float) S : S;
         double[] expected = new double[n];
         for (int i = 0; i < n; i++) {
             double[] x = new double[in.length];
@@ -172,8 +172,8 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
-    void adds_broadcast_row_to_matrix(DType dt) {
+    @EnumSource(ElementType.class)
+    void adds_broadcast_row_to_matrix(ElementType dt) {
         View m = serial.make(dt, contiguous(0, 2, 3), new double[] {1, 2, 3, 4, 5, 6});
         View row = serial.make(dt, expand(contiguous(1, 1, 3), 2, 3), new double[] {10, 20, 30, 10, 20, 30});
         View out = serial.empty(dt, contiguous(0, 2, 3));
@@ -183,18 +183,18 @@ class ElementwiseTest {
 
     @Test
     void adds_broadcast_column_to_transposed_matrix() {
-        View m = serial.make(DType.FLOAT32, transposed(0, 3, 2), new double[] {1, 2, 3, 4, 5, 6});
-        View col = serial.make(DType.FLOAT32, expand(contiguous(0, 3, 1), 3, 2), new double[] {10, 10, 20, 20, 30, 30});
-        View out = serial.empty(DType.FLOAT32, strided(1, 3, 2));
+        View m = serial.make(ElementType.FLOAT32, transposed(0, 3, 2), new double[] {1, 2, 3, 4, 5, 6});
+        View col = serial.make(ElementType.FLOAT32, expand(contiguous(0, 3, 1), 3, 2), new double[] {10, 10, 20, 20, 30, 30});
+        View out = serial.empty(ElementType.FLOAT32, strided(1, 3, 2));
         serial.backend.elementwise(ElementwiseOp.SUB, 0, out, m, col);
         assertArrayEquals(new double[] {-9, -8, -17, -16, -25, -24}, serial.get(out));
     }
 
     @Test
     void subtracts_a_tensor_from_a_broadcast_scalar() {
-        View s = serial.make(DType.FLOAT64, expand(contiguous(4, 1, 1), 2, 2), new double[] {5, 5, 5, 5});
-        View x = serial.make(DType.FLOAT64, contiguous(0, 2, 2), new double[] {1, 2, 3, 4});
-        View out = serial.empty(DType.FLOAT64, contiguous(0, 2, 2));
+        View s = serial.make(ElementType.FLOAT64, expand(contiguous(4, 1, 1), 2, 2), new double[] {5, 5, 5, 5});
+        View x = serial.make(ElementType.FLOAT64, contiguous(0, 2, 2), new double[] {1, 2, 3, 4});
+        View out = serial.empty(ElementType.FLOAT64, contiguous(0, 2, 2));
         serial.backend.elementwise(ElementwiseOp.SUB, 0, out, s, x);
         assertArrayEquals(new double[] {4, 3, 2, 1}, serial.get(out));
         serial.backend.elementwise(ElementwiseOp.DIV, 0, out, s, x);
@@ -203,7 +203,7 @@ class ElementwiseTest {
 
     @Test
     void adds_in_place_through_the_same_view() {
-        View x = serial.make(DType.FLOAT32, strided(2, 4, 3), Tensors.iota(12));
+        View x = serial.make(ElementType.FLOAT32, strided(2, 4, 3), Tensors.iota(12));
         serial.backend.elementwise(ElementwiseOp.ADD, 0, x, x, x);
         double[] expected = new double[12];
         for (int i = 0; i < 12; i++) {
@@ -234,8 +234,8 @@ class ElementwiseTest {
     void maximum_and_minimum_propagate_nan_from_either_side() {
         double[] a = {Double.NaN, 1, 2, -0.0};
         double[] b = {1, Double.NaN, 3, 0.0};
-        double[] max = binary(DType.FLOAT32, ElementwiseOp.MAXIMUM, a, b);
-        double[] min = binary(DType.FLOAT32, ElementwiseOp.MINIMUM, a, b);
+        double[] max = binary(ElementType.FLOAT32, ElementwiseOp.MAXIMUM, a, b);
+        double[] min = binary(ElementType.FLOAT32, ElementwiseOp.MINIMUM, a, b);
         assertTrue(Double.isNaN(max[0]) && Double.isNaN(max[1]) && Double.isNaN(min[0]) && Double.isNaN(min[1]));
         assertEquals(3, max[2]);
         assertEquals(2, min[2]);
@@ -243,11 +243,11 @@ class ElementwiseTest {
 
     @Test
     void division_by_zero_follows_ieee() {
-        double[] r = binary(DType.FLOAT32, ElementwiseOp.DIV, new double[] {1, -1, 0, Double.NaN}, new double[] {0, 0, 0, 0});
+        double[] r = binary(ElementType.FLOAT32, ElementwiseOp.DIV, new double[] {1, -1, 0, Double.NaN}, new double[] {0, 0, 0, 0});
         assertEquals(Double.POSITIVE_INFINITY, r[0]);
         assertEquals(Double.NEGATIVE_INFINITY, r[1]);
         assertTrue(Double.isNaN(r[2]) && Double.isNaN(r[3]));
-        double[] neg = binary(DType.FLOAT64, ElementwiseOp.DIV, new double[] {1}, new double[] {-0.0});
+        double[] neg = binary(ElementType.FLOAT64, ElementwiseOp.DIV, new double[] {1}, new double[] {-0.0});
         assertEquals(Double.NEGATIVE_INFINITY, neg[0]);
     }
 
@@ -255,18 +255,18 @@ class ElementwiseTest {
     void comparisons_yield_one_or_zero_and_nan_compares_false() {
         double[] a = {1, 2, 3, Double.NaN};
         double[] b = {2, 2, 2, Double.NaN};
-        assertArrayEquals(new double[] {0, 1, 0, 0}, binary(DType.FLOAT32, ElementwiseOp.EQ, a, b));
-        assertArrayEquals(new double[] {0, 0, 1, 0}, binary(DType.FLOAT32, ElementwiseOp.GT, a, b));
-        assertArrayEquals(new double[] {0, 1, 1, 0}, binary(DType.FLOAT64, ElementwiseOp.GE, a, b));
+        assertArrayEquals(new double[] {0, 1, 0, 0}, binary(ElementType.FLOAT32, ElementwiseOp.EQ, a, b));
+        assertArrayEquals(new double[] {0, 0, 1, 0}, binary(ElementType.FLOAT32, ElementwiseOp.GT, a, b));
+        assertArrayEquals(new double[] {0, 1, 1, 0}, binary(ElementType.FLOAT64, ElementwiseOp.GE, a, b));
         assertArrayEquals(new double[] {0, 0, 1, 0}, unary(ElementwiseOp.GT_SCALAR, 2, a));
     }
 
     @Test
     void where_picks_a_where_the_condition_is_nonzero_including_nan() {
-        View c = serial.make(DType.FLOAT32, contiguous(0, 4), new double[] {0, 1, Double.NaN, -0.0});
-        View a = serial.make(DType.FLOAT32, contiguous(0, 4), new double[] {1, 2, 3, 4});
-        View b = serial.make(DType.FLOAT32, expand(contiguous(0, 1), 4), new double[] {9, 9, 9, 9});
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 4));
+        View c = serial.make(ElementType.FLOAT32, contiguous(0, 4), new double[] {0, 1, Double.NaN, -0.0});
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 4), new double[] {1, 2, 3, 4});
+        View b = serial.make(ElementType.FLOAT32, expand(contiguous(0, 1), 4), new double[] {9, 9, 9, 9});
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 4));
         serial.backend.elementwise(ElementwiseOp.WHERE, 0, out, c, a, b);
         assertArrayEquals(new double[] {9, 2, 3, 9}, serial.get(out));
     }
@@ -277,7 +277,7 @@ class ElementwiseTest {
         double[] b = {10, 1.0 / 3, 3, -1, 0, Double.NaN, 0.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
             Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
         double[] expected = {1024, Double.NaN, -512, Double.POSITIVE_INFINITY, 1, 1, 2, 1, 1, 1, 1};
-        assertArrayEquals(expected, binary(DType.FLOAT64, ElementwiseOp.POW, a, b));
+        assertArrayEquals(expected, binary(ElementType.FLOAT64, ElementwiseOp.POW, a, b));
     }
 
     @Test
@@ -302,17 +302,17 @@ class ElementwiseTest {
             for (int i = 0; i < n; i++) {
                 expected[i] = (float) reference(op, 0, new double[] {x[i]});
             }
-            View in = serial.make(DType.FLOAT32, contiguous(0, n), x);
-            View out = serial.empty(DType.FLOAT32, contiguous(0, n));
+            View in = serial.make(ElementType.FLOAT32, contiguous(0, n), x);
+            View out = serial.empty(ElementType.FLOAT32, contiguous(0, n));
             serial.backend.elementwise(op, 0, out, in);
-            assertClose(DType.FLOAT32, expected, serial.get(out), op == ElementwiseOp.SQRT ? 0 : 1, op.toString());
+            assertClose(ElementType.FLOAT32, expected, serial.get(out), op == ElementwiseOp.SQRT ? 0 : 1, op.toString());
         }
     }
 
     @Test
     void works_on_zero_dim_tensors() {
-        View a = serial.make(DType.FLOAT64, contiguous(0), new double[] {3});
-        View out = serial.empty(DType.FLOAT64, contiguous(1));
+        View a = serial.make(ElementType.FLOAT64, contiguous(0), new double[] {3});
+        View out = serial.empty(ElementType.FLOAT64, contiguous(1));
         serial.backend.elementwise(ElementwiseOp.MUL_SCALAR, 2, out, a);
         assertArrayEquals(new double[] {6}, serial.get(out));
     }
@@ -320,8 +320,8 @@ class ElementwiseTest {
     @Test
     void zero_size_tensors_are_a_no_op() {
         for (Tensors t : List.of(serial, split)) {
-            View a = t.make(DType.FLOAT32, contiguous(0, 3, 0), new double[0]);
-            View out = t.make(DType.FLOAT32, strided(0, 3, 0), new double[0]);
+            View a = t.make(ElementType.FLOAT32, contiguous(0, 3, 0), new double[0]);
+            View out = t.make(ElementType.FLOAT32, strided(0, 3, 0), new double[0]);
             t.backend.elementwise(ElementwiseOp.ADD, 0, out, a, a);
             t.backend.elementwise(ElementwiseOp.EXP, 0, out, a);
             t.assertUntouchedOutside(out);
@@ -337,9 +337,9 @@ class ElementwiseTest {
         double[][] results = new double[2][];
         int r = 0;
         for (Tensors t : List.of(serial, split)) {
-            View a = t.make(DType.FLOAT32, transposed(0, shape), x);
-            View b = t.make(DType.FLOAT32, expand(contiguous(0, 1, 1031), shape), repeatRows(y, 257));
-            View out = t.empty(DType.FLOAT32, contiguous(0, shape));
+            View a = t.make(ElementType.FLOAT32, transposed(0, shape), x);
+            View b = t.make(ElementType.FLOAT32, expand(contiguous(0, 1, 1031), shape), repeatRows(y, 257));
+            View out = t.empty(ElementType.FLOAT32, contiguous(0, shape));
             t.backend.elementwise(ElementwiseOp.MUL, 0, out, a, b);
             t.backend.elementwise(ElementwiseOp.TANH, 0, out, out);
             results[r++] = t.get(out);
@@ -351,7 +351,7 @@ class ElementwiseTest {
 
     @Test
     void rejects_the_wrong_number_of_inputs() {
-        View a = serial.make(DType.FLOAT32, contiguous(0, 2), new double[] {1, 2});
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 2), new double[] {1, 2});
         var e = assertThrows(IllegalArgumentException.class,
                 () -> serial.backend.elementwise(ElementwiseOp.ADD, 0, a, a));
         assertTrue(e.getMessage().contains("ADD") && e.getMessage().contains("2"), e.getMessage());
@@ -359,8 +359,8 @@ class ElementwiseTest {
 
     @Test
     void rejects_inputs_whose_shape_differs_from_the_output() {
-        View a = serial.make(DType.FLOAT32, contiguous(0, 2, 3), new double[6]);
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 3, 2));
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 2, 3), new double[6]);
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 3, 2));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> serial.backend.elementwise(ElementwiseOp.NEG, 0, out, a));
         assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[3, 2]"), e.getMessage());
@@ -368,8 +368,8 @@ class ElementwiseTest {
 
     @Test
     void rejects_mixed_dtypes() {
-        View a = serial.make(DType.FLOAT64, contiguous(0, 2), new double[2]);
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 2));
+        View a = serial.make(ElementType.FLOAT64, contiguous(0, 2), new double[2]);
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 2));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> serial.backend.elementwise(ElementwiseOp.EXP, 0, out, a));
         assertTrue(e.getMessage().contains("float64") && e.getMessage().contains("float32"), e.getMessage());
@@ -377,7 +377,7 @@ class ElementwiseTest {
 
     @Test
     void rejects_a_view_reaching_outside_its_buffer() {
-        View a = serial.make(DType.FLOAT32, contiguous(0, 4), new double[4]);
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 4), new double[4]);
         View bad = new View(a.buffer(), new Layout(new long[] {4}, new long[] {2}, 0));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> serial.backend.elementwise(ElementwiseOp.NEG, 0, a, bad));
@@ -386,8 +386,8 @@ class ElementwiseTest {
 
     @Test
     void rejects_buffers_of_another_backend_and_released_buffers() {
-        View mine = serial.make(DType.FLOAT32, contiguous(0, 2), new double[2]);
-        View theirs = split.make(DType.FLOAT32, contiguous(0, 2), new double[2]);
+        View mine = serial.make(ElementType.FLOAT32, contiguous(0, 2), new double[2]);
+        View theirs = split.make(ElementType.FLOAT32, contiguous(0, 2), new double[2]);
         assertThrows(IllegalArgumentException.class, () -> serial.backend.elementwise(ElementwiseOp.NEG, 0, mine, theirs));
         serial.backend.release(mine.buffer());
         assertThrows(IllegalStateException.class, () -> serial.backend.elementwise(ElementwiseOp.NEG, 0, mine, mine));
@@ -402,24 +402,24 @@ class ElementwiseTest {
     }
 
     private double[] unary(ElementwiseOp op, double s, double... x) {
-        View in = serial.make(DType.FLOAT64, strided(1, x.length), x);
-        View out = serial.empty(DType.FLOAT64, contiguous(0, x.length));
+        View in = serial.make(ElementType.FLOAT64, strided(1, x.length), x);
+        View out = serial.empty(ElementType.FLOAT64, contiguous(0, x.length));
         serial.backend.elementwise(op, s, out, in);
         double[] strided = serial.get(out);
-        View cin = serial.make(DType.FLOAT64, contiguous(0, x.length), x);
+        View cin = serial.make(ElementType.FLOAT64, contiguous(0, x.length), x);
         serial.backend.elementwise(op, s, out, cin);
         assertSameBits(strided, serial.get(out), op + ": strided vs contiguous path");
         return strided;
     }
 
     private double[] unaryF32(ElementwiseOp op, double s, float x) {
-        View in = serial.make(DType.FLOAT32, contiguous(0, 1), new double[] {x});
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 1));
+        View in = serial.make(ElementType.FLOAT32, contiguous(0, 1), new double[] {x});
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 1));
         serial.backend.elementwise(op, s, out, in);
         return serial.get(out);
     }
 
-    private double[] binary(DType dt, ElementwiseOp op, double[] a, double[] b) {
+    private double[] binary(ElementType dt, ElementwiseOp op, double[] a, double[] b) {
         View va = serial.make(dt, contiguous(0, a.length), a);
         View vb = serial.make(dt, contiguous(0, b.length), b);
         View out = serial.empty(dt, contiguous(0, a.length));

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
 import java.util.List;
@@ -54,7 +54,7 @@ class MatmulTest {
         return out;
     }
 
-    private double[][] check(DType dt, int ba, int bx, int m, int k, int n, Kind ka, Kind kb, Kind kc) {
+    private double[][] check(ElementType dt, int ba, int bx, int m, int k, int n, Kind ka, Kind kb, Kind kc) {
         int batches = Math.max(ba, bx);
         double[] a = Tensors.round(dt, Tensors.random(ba * m * k, m * 7L + k));
         double[] x = Tensors.round(dt, Tensors.random(bx * k * n, n * 13L + k));
@@ -67,7 +67,7 @@ class MatmulTest {
             View out = t.empty(dt, layout(kc, 3, batches, m, n));
             t.backend.matmul(va, vb, out);
             double[] got = t.get(out);
-            double tol = (dt == DType.FLOAT32 ? 2e-6 : 1e-14) * Math.max(k, 1) * 10;
+            double tol = (dt == ElementType.FLOAT32 ? 2e-6 : 1e-14) * Math.max(k, 1) * 10;
             for (int i = 0; i < got.length; i++) {
                 assertEquals(expected[i], got[i], tol, "element " + i);
             }
@@ -79,8 +79,8 @@ class MatmulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
-    void multiplies_one_by_one_matrices(DType dt) {
+    @EnumSource(ElementType.class)
+    void multiplies_one_by_one_matrices(ElementType dt) {
         View a = serial.make(dt, contiguous(0, 1, 1, 1), new double[] {3});
         View b = serial.make(dt, contiguous(0, 1, 1, 1), new double[] {-4});
         View out = serial.empty(dt, contiguous(0, 1, 1, 1));
@@ -90,9 +90,9 @@ class MatmulTest {
 
     @Test
     void multiplies_a_small_known_product() {
-        View a = serial.make(DType.FLOAT32, contiguous(0, 1, 2, 3), new double[] {1, 2, 3, 4, 5, 6});
-        View b = serial.make(DType.FLOAT32, contiguous(0, 1, 3, 2), new double[] {7, 8, 9, 10, 11, 12});
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 1, 2, 2));
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 1, 2, 3), new double[] {1, 2, 3, 4, 5, 6});
+        View b = serial.make(ElementType.FLOAT32, contiguous(0, 1, 3, 2), new double[] {7, 8, 9, 10, 11, 12});
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 1, 2, 2));
         serial.backend.matmul(a, b, out);
         assertArrayEquals(new double[] {58, 64, 139, 154}, serial.get(out));
     }
@@ -106,13 +106,13 @@ class MatmulTest {
         "FLOAT64, TRANSPOSED, TRANSPOSED, STRIDED",
         "FLOAT32, STRIDED, STRIDED, TRANSPOSED",
     })
-    void multiplies_17x33_by_33x5_in_any_layout(DType dt, Kind ka, Kind kb, Kind kc) {
+    void multiplies_17x33_by_33x5_in_any_layout(ElementType dt, Kind ka, Kind kb, Kind kc) {
         check(dt, 1, 1, 17, 33, 5, ka, kb, kc);
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
-    void multiplies_128x128_matrices(DType dt) {
+    @EnumSource(ElementType.class)
+    void multiplies_128x128_matrices(ElementType dt) {
         check(dt, 1, 1, 128, 128, 128, Kind.CONTIGUOUS, Kind.CONTIGUOUS, Kind.CONTIGUOUS);
     }
 
@@ -120,52 +120,52 @@ class MatmulTest {
     @EnumSource(Kind.class)
     void multiplies_matrices_larger_than_one_block(Kind kb) {
         // crosses the NC and KC block edges and leaves a partial row block
-        check(DType.FLOAT32, 1, 1, 37, 300, 270, Kind.CONTIGUOUS, kb, Kind.CONTIGUOUS);
+        check(ElementType.FLOAT32, 1, 1, 37, 300, 270, Kind.CONTIGUOUS, kb, Kind.CONTIGUOUS);
     }
 
     @Test
     void multiplies_batches() {
-        check(DType.FLOAT64, 3, 3, 5, 7, 9, Kind.CONTIGUOUS, Kind.TRANSPOSED, Kind.CONTIGUOUS);
+        check(ElementType.FLOAT64, 3, 3, 5, 7, 9, Kind.CONTIGUOUS, Kind.TRANSPOSED, Kind.CONTIGUOUS);
     }
 
     @Test
     void broadcasts_a_batch_of_one_over_the_other_operand() {
-        check(DType.FLOAT32, 1, 4, 6, 5, 3, Kind.CONTIGUOUS, Kind.CONTIGUOUS, Kind.CONTIGUOUS);
-        check(DType.FLOAT32, 4, 1, 6, 5, 3, Kind.TRANSPOSED, Kind.CONTIGUOUS, Kind.STRIDED);
+        check(ElementType.FLOAT32, 1, 4, 6, 5, 3, Kind.CONTIGUOUS, Kind.CONTIGUOUS, Kind.CONTIGUOUS);
+        check(ElementType.FLOAT32, 4, 1, 6, 5, 3, Kind.TRANSPOSED, Kind.CONTIGUOUS, Kind.STRIDED);
     }
 
     @Test
     void broadcasts_a_matrix_over_the_batch_with_stride_zero() {
         double[] w = {1, 2, 3, 4};
         double[] x = Tensors.iota(3 * 2 * 2);
-        View a = serial.make(DType.FLOAT32, contiguous(0, 3, 2, 2), x);
-        View b = serial.make(DType.FLOAT32, new Layout(new long[] {3, 2, 2}, new long[] {0, 2, 1}, 0), repeat(w, 3));
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 3, 2, 2));
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 3, 2, 2), x);
+        View b = serial.make(ElementType.FLOAT32, new Layout(new long[] {3, 2, 2}, new long[] {0, 2, 1}, 0), repeat(w, 3));
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 3, 2, 2));
         serial.backend.matmul(a, b, out);
         assertArrayEquals(reference(x, w, 3, 1, 2, 2, 2), serial.get(out));
     }
 
     @Test
     void an_empty_inner_dimension_gives_zeros() {
-        View a = serial.make(DType.FLOAT64, contiguous(0, 2, 3, 0), new double[0]);
-        View b = serial.make(DType.FLOAT64, contiguous(0, 2, 0, 4), new double[0]);
-        View out = serial.empty(DType.FLOAT64, contiguous(0, 2, 3, 4));
+        View a = serial.make(ElementType.FLOAT64, contiguous(0, 2, 3, 0), new double[0]);
+        View b = serial.make(ElementType.FLOAT64, contiguous(0, 2, 0, 4), new double[0]);
+        View out = serial.empty(ElementType.FLOAT64, contiguous(0, 2, 3, 4));
         serial.backend.matmul(a, b, out);
         assertArrayEquals(new double[24], serial.get(out));
     }
 
     @Test
     void an_empty_output_is_a_no_op() {
-        View a = serial.make(DType.FLOAT32, contiguous(0, 1, 0, 3), new double[0]);
-        View b = serial.make(DType.FLOAT32, contiguous(0, 1, 3, 4), new double[12]);
-        View out = serial.make(DType.FLOAT32, contiguous(0, 1, 0, 4), new double[0]);
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 1, 0, 3), new double[0]);
+        View b = serial.make(ElementType.FLOAT32, contiguous(0, 1, 3, 4), new double[12]);
+        View out = serial.make(ElementType.FLOAT32, contiguous(0, 1, 0, 4), new double[0]);
         serial.backend.matmul(a, b, out);
         serial.assertUntouchedOutside(out);
     }
 
     @Test
     void large_products_give_the_same_bits_on_one_thread_or_many() {
-        check(DType.FLOAT32, 2, 2, 131, 257, 119, Kind.TRANSPOSED, Kind.CONTIGUOUS, Kind.CONTIGUOUS);
+        check(ElementType.FLOAT32, 2, 2, 131, 257, 119, Kind.TRANSPOSED, Kind.CONTIGUOUS, Kind.CONTIGUOUS);
     }
 
     @Test
@@ -174,13 +174,13 @@ class MatmulTest {
         int m = 16;
         double[] a = Tensors.random(m * m, 21);
         double[] x = Tensors.random(m * m, 22);
-        View va = serial.make(DType.FLOAT32, transposed(0, 1, m, m), a);
-        View vb = serial.make(DType.FLOAT32, contiguous(0, 1, m, m), x);
-        View one = serial.empty(DType.FLOAT32, contiguous(0, 1, m, m));
+        View va = serial.make(ElementType.FLOAT32, transposed(0, 1, m, m), a);
+        View vb = serial.make(ElementType.FLOAT32, contiguous(0, 1, m, m), x);
+        View one = serial.empty(ElementType.FLOAT32, contiguous(0, 1, m, m));
         serial.backend.matmul(va, vb, one);
         View ba = new View(va.buffer(), new Layout(new long[] {17, m, m}, new long[] {0, 1, m}, 0));
         View bb = new View(vb.buffer(), new Layout(new long[] {17, m, m}, new long[] {0, m, 1}, 0));
-        View many = serial.empty(DType.FLOAT32, contiguous(0, 17, m, m));
+        View many = serial.empty(ElementType.FLOAT32, contiguous(0, 17, m, m));
         serial.backend.matmul(ba, bb, many);
         double[] first = java.util.Arrays.copyOf(serial.get(many), m * m);
         assertSameBits(serial.get(one), first, "plain vs blocked");
@@ -188,18 +188,18 @@ class MatmulTest {
 
     @Test
     void rejects_mismatched_inner_dimensions_naming_the_shapes() {
-        View a = serial.make(DType.FLOAT32, contiguous(0, 1, 2, 3), new double[6]);
-        View b = serial.make(DType.FLOAT32, contiguous(0, 1, 4, 2), new double[8]);
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 1, 2, 2));
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 1, 2, 3), new double[6]);
+        View b = serial.make(ElementType.FLOAT32, contiguous(0, 1, 4, 2), new double[8]);
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 1, 2, 2));
         var e = assertThrows(IllegalArgumentException.class, () -> serial.backend.matmul(a, b, out));
         assertTrue(e.getMessage().contains("[1, 2, 3]") && e.getMessage().contains("[1, 4, 2]"), e.getMessage());
     }
 
     @Test
     void rejects_operands_that_are_not_rank_three() {
-        View a = serial.make(DType.FLOAT32, contiguous(0, 2, 3), new double[6]);
-        View b = serial.make(DType.FLOAT32, contiguous(0, 3, 2), new double[6]);
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 2, 2));
+        View a = serial.make(ElementType.FLOAT32, contiguous(0, 2, 3), new double[6]);
+        View b = serial.make(ElementType.FLOAT32, contiguous(0, 3, 2), new double[6]);
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 2, 2));
         assertThrows(IllegalArgumentException.class, () -> serial.backend.matmul(a, b, out));
     }
 

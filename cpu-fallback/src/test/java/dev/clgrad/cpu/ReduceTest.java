@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.ReduceOp;
 import dev.clgrad.spi.View;
@@ -64,7 +64,7 @@ class ReduceTest {
         long[][] outShapes = {{1, 1, 1}, {4, 1, 1}, {1, 5, 1}, {1, 1, 6}, {4, 5, 1}, {4, 1, 6}, {1, 5, 6}, {4, 5, 6}};
         List<Arguments> all = new ArrayList<>();
         for (ReduceOp op : ReduceOp.values()) {
-            for (DType dt : DType.values()) {
+            for (ElementType dt : ElementType.values()) {
                 for (long[] os : outShapes) {
                     for (InLayout l : InLayout.values()) {
                         all.add(Arguments.of(op, dt, os, l));
@@ -77,7 +77,7 @@ class ReduceTest {
 
     @ParameterizedTest(name = "{0} {1} to {2} from {3}")
     @MethodSource("cases")
-    void reduces_any_set_of_axes_of_any_layout_like_the_reference(ReduceOp op, DType dt, long[] outShape, InLayout il) {
+    void reduces_any_set_of_axes_of_any_layout_like_the_reference(ReduceOp op, ElementType dt, long[] outShape, InLayout il) {
         long[] shape = {4, 5, 6};
         double[] x = Tensors.round(dt, Tensors.random(120, op.ordinal() + 7L * outShape[0]));
         double[] expected = Tensors.round(dt, reference(op, shape, outShape, x));
@@ -93,7 +93,7 @@ class ReduceTest {
             if (op == ReduceOp.SUM) {
                 // summation order differs between paths: bound the error by the magnitudes summed
                 double[] got = t.get(out);
-                double tol = (dt == DType.FLOAT32 ? 1e-6 : 1e-14) * 120 * 10;
+                double tol = (dt == ElementType.FLOAT32 ? 1e-6 : 1e-14) * 120 * 10;
                 for (int i = 0; i < got.length; i++) {
                     assertEquals(expected[i], got[i], tol, op + " " + il + " element " + i);
                 }
@@ -105,8 +105,8 @@ class ReduceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DType.class)
-    void sums_all_elements_of_a_vector(DType dt) {
+    @EnumSource(ElementType.class)
+    void sums_all_elements_of_a_vector(ElementType dt) {
         View in = serial.make(dt, contiguous(0, 10), Tensors.iota(10));
         View out = serial.empty(dt, contiguous(0, 1));
         serial.backend.reduce(ReduceOp.SUM, in, out);
@@ -115,27 +115,27 @@ class ReduceTest {
 
     @Test
     void sums_the_rows_of_a_matrix() {
-        View in = serial.make(DType.FLOAT32, contiguous(0, 2, 3), new double[] {1, 2, 3, 4, 5, 6});
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 2, 1));
+        View in = serial.make(ElementType.FLOAT32, contiguous(0, 2, 3), new double[] {1, 2, 3, 4, 5, 6});
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 2, 1));
         serial.backend.reduce(ReduceOp.SUM, in, out);
         assertArrayEquals(new double[] {6, 15}, serial.get(out));
     }
 
     @Test
     void takes_the_max_of_each_column_of_a_transposed_matrix() {
-        View in = serial.make(DType.FLOAT64, transposed(0, 2, 3), new double[] {1, 9, 3, 4, 5, 6});
-        View out = serial.empty(DType.FLOAT64, contiguous(0, 1, 3));
+        View in = serial.make(ElementType.FLOAT64, transposed(0, 2, 3), new double[] {1, 9, 3, 4, 5, 6});
+        View out = serial.empty(ElementType.FLOAT64, contiguous(0, 1, 3));
         serial.backend.reduce(ReduceOp.MAX, in, out);
         assertArrayEquals(new double[] {4, 9, 6}, serial.get(out));
     }
 
     @Test
     void sums_a_broadcast_input() {
-        View in = serial.make(DType.FLOAT32, expand(contiguous(0, 1, 3), 4, 3), new double[] {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3});
-        View all = serial.empty(DType.FLOAT32, contiguous(0, 1, 1));
+        View in = serial.make(ElementType.FLOAT32, expand(contiguous(0, 1, 3), 4, 3), new double[] {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3});
+        View all = serial.empty(ElementType.FLOAT32, contiguous(0, 1, 1));
         serial.backend.reduce(ReduceOp.SUM, in, all);
         assertArrayEquals(new double[] {24}, serial.get(all));
-        View cols = serial.empty(DType.FLOAT32, contiguous(0, 1, 3));
+        View cols = serial.empty(ElementType.FLOAT32, contiguous(0, 1, 3));
         serial.backend.reduce(ReduceOp.SUM, in, cols);
         assertArrayEquals(new double[] {4, 8, 12}, serial.get(cols));
     }
@@ -147,8 +147,8 @@ class ReduceTest {
         x[13] = Double.NaN;
         for (Layout l : List.of(contiguous(0, 4, 6), transposed(0, 4, 6), strided(0, 4, 6))) {
             for (long[] os : List.of(new long[] {1, 1}, new long[] {4, 1}, new long[] {1, 6})) {
-                View in = serial.make(DType.FLOAT32, l, x);
-                View out = serial.empty(DType.FLOAT32, contiguous(0, os));
+                View in = serial.make(ElementType.FLOAT32, l, x);
+                View out = serial.empty(ElementType.FLOAT32, contiguous(0, os));
                 serial.backend.reduce(op, in, out);
                 double[] r = serial.get(out);
                 int hit = os[0] == 4 ? 2 : os[1] == 6 ? 1 : 0;
@@ -163,8 +163,8 @@ class ReduceTest {
     @Test
     void sum_over_an_empty_axis_gives_zero() {
         for (Tensors t : List.of(serial, split)) {
-            View in = t.make(DType.FLOAT32, contiguous(0, 3, 0), new double[0]);
-            View out = t.empty(DType.FLOAT32, strided(0, 3, 1));
+            View in = t.make(ElementType.FLOAT32, contiguous(0, 3, 0), new double[0]);
+            View out = t.empty(ElementType.FLOAT32, strided(0, 3, 1));
             t.backend.reduce(ReduceOp.SUM, in, out);
             assertArrayEquals(new double[] {0, 0, 0}, t.get(out));
             t.assertUntouchedOutside(out);
@@ -173,24 +173,24 @@ class ReduceTest {
 
     @Test
     void reducing_to_an_empty_output_is_a_no_op() {
-        View in = serial.make(DType.FLOAT64, contiguous(0, 0, 4), new double[0]);
-        View out = serial.make(DType.FLOAT64, contiguous(0, 0, 1), new double[0]);
+        View in = serial.make(ElementType.FLOAT64, contiguous(0, 0, 4), new double[0]);
+        View out = serial.make(ElementType.FLOAT64, contiguous(0, 0, 1), new double[0]);
         serial.backend.reduce(ReduceOp.MAX, in, out);
         serial.assertUntouchedOutside(out);
     }
 
     @Test
     void max_over_an_empty_axis_is_rejected_with_the_shapes() {
-        View in = serial.make(DType.FLOAT32, contiguous(0, 2, 0), new double[0]);
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 2, 1));
+        View in = serial.make(ElementType.FLOAT32, contiguous(0, 2, 0), new double[0]);
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 2, 1));
         var e = assertThrows(IllegalArgumentException.class, () -> serial.backend.reduce(ReduceOp.MAX, in, out));
         assertTrue(e.getMessage().contains("[2, 0]") && e.getMessage().contains("MAX"), e.getMessage());
     }
 
     @Test
     void reducing_over_no_axis_copies() {
-        View in = serial.make(DType.FLOAT64, transposed(0, 2, 3), Tensors.iota(6));
-        View out = serial.empty(DType.FLOAT64, contiguous(0, 2, 3));
+        View in = serial.make(ElementType.FLOAT64, transposed(0, 2, 3), Tensors.iota(6));
+        View out = serial.empty(ElementType.FLOAT64, contiguous(0, 2, 3));
         serial.backend.reduce(ReduceOp.SUM, in, out);
         assertArrayEquals(Tensors.iota(6), serial.get(out));
     }
@@ -200,8 +200,8 @@ class ReduceTest {
         double[] x = Tensors.filled(1001, 1);
         x[0] = 1 << 24; // in float, 2^24 + 1 == 2^24: a float accumulator would lose every 1
         for (Layout l : List.of(contiguous(0, 1001), strided(0, 1001))) {
-            View in = serial.make(DType.FLOAT32, l, x);
-            View out = serial.empty(DType.FLOAT32, contiguous(0, 1));
+            View in = serial.make(ElementType.FLOAT32, l, x);
+            View out = serial.empty(ElementType.FLOAT32, contiguous(0, 1));
             serial.backend.reduce(ReduceOp.SUM, in, out);
             assertEquals((float) ((1 << 24) + 1000), (float) serial.get(out)[0], l.toString());
         }
@@ -217,8 +217,8 @@ class ReduceTest {
             exact += x[i];
         }
         for (Tensors t : List.of(serial, split)) {
-            View in = t.make(DType.FLOAT32, contiguous(0, n), x);
-            View out = t.empty(DType.FLOAT32, contiguous(0, 1));
+            View in = t.make(ElementType.FLOAT32, contiguous(0, n), x);
+            View out = t.empty(ElementType.FLOAT32, contiguous(0, 1));
             t.backend.reduce(ReduceOp.SUM, in, out);
             assertEquals((float) exact, (float) t.get(out)[0]);
             t.backend.reduce(ReduceOp.MAX, in, out);
@@ -233,14 +233,14 @@ class ReduceTest {
         Tensors shared = new Tensors(new CpuBackend());
         List<double[]> results = new ArrayList<>();
         for (Tensors t : List.of(shared, shared, shared, serial, split, new Tensors(new CpuBackend(3, 1000)))) {
-            View in = t.make(DType.FLOAT32, contiguous(0, n), x);
-            View out = t.empty(DType.FLOAT32, contiguous(0, 1));
+            View in = t.make(ElementType.FLOAT32, contiguous(0, n), x);
+            View out = t.empty(ElementType.FLOAT32, contiguous(0, 1));
             t.backend.reduce(ReduceOp.SUM, in, out);
-            View inT = t.make(DType.FLOAT32, transposed(0, 3, n / 3), java.util.Arrays.copyOf(x, n / 3 * 3));
-            View rows = t.empty(DType.FLOAT32, contiguous(0, 3, 1));
+            View inT = t.make(ElementType.FLOAT32, transposed(0, 3, n / 3), java.util.Arrays.copyOf(x, n / 3 * 3));
+            View rows = t.empty(ElementType.FLOAT32, contiguous(0, 3, 1));
             t.backend.reduce(ReduceOp.SUM, inT, rows);
-            View inR = t.make(DType.FLOAT64, contiguous(0, 257, n / 257), java.util.Arrays.copyOf(x, n / 257 * 257));
-            View rowSums = t.empty(DType.FLOAT64, contiguous(0, 257, 1));
+            View inR = t.make(ElementType.FLOAT64, contiguous(0, 257, n / 257), java.util.Arrays.copyOf(x, n / 257 * 257));
+            View rowSums = t.empty(ElementType.FLOAT64, contiguous(0, 257, 1));
             t.backend.reduce(ReduceOp.SUM, inR, rowSums);
             double[] all = new double[1 + 3 + 257];
             all[0] = t.get(out)[0];
@@ -256,11 +256,11 @@ class ReduceTest {
     @Test
     void full_sum_of_a_transposed_tensor_reads_memory_in_order() {
         double[] x = Tensors.random(40000, 5);
-        View c = serial.make(DType.FLOAT32, contiguous(0, 200, 200), x);
+        View c = serial.make(ElementType.FLOAT32, contiguous(0, 200, 200), x);
         // the transpose of the same memory: its logical order differs, its memory is identical
         View t = new View(c.buffer(), transposed(0, 200, 200));
-        View a = serial.empty(DType.FLOAT32, contiguous(0, 1, 1));
-        View b = serial.empty(DType.FLOAT32, contiguous(0, 1, 1));
+        View a = serial.empty(ElementType.FLOAT32, contiguous(0, 1, 1));
+        View b = serial.empty(ElementType.FLOAT32, contiguous(0, 1, 1));
         serial.backend.reduce(ReduceOp.SUM, c, a);
         serial.backend.reduce(ReduceOp.SUM, t, b);
         assertSameBits(serial.get(a), serial.get(b), "sum of a tensor and of its transpose");
@@ -268,11 +268,11 @@ class ReduceTest {
 
     @Test
     void rejects_an_output_that_does_not_fit_the_input() {
-        View in = serial.make(DType.FLOAT32, contiguous(0, 2, 3), new double[6]);
-        View out = serial.empty(DType.FLOAT32, contiguous(0, 2, 2));
+        View in = serial.make(ElementType.FLOAT32, contiguous(0, 2, 3), new double[6]);
+        View out = serial.empty(ElementType.FLOAT32, contiguous(0, 2, 2));
         var e = assertThrows(IllegalArgumentException.class, () -> serial.backend.reduce(ReduceOp.SUM, in, out));
         assertTrue(e.getMessage().contains("[2, 2]") && e.getMessage().contains("[2, 3]"), e.getMessage());
-        View flat = serial.empty(DType.FLOAT32, contiguous(0, 1));
+        View flat = serial.empty(ElementType.FLOAT32, contiguous(0, 1));
         assertThrows(IllegalArgumentException.class, () -> serial.backend.reduce(ReduceOp.SUM, in, flat));
     }
 }

@@ -3,7 +3,8 @@ package dev.clgrad.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
@@ -22,7 +23,7 @@ final class Tensors {
     }
 
     /** A view with layout {@code l} whose elements, in row-major order, are {@code values}. */
-    View make(DType dtype, Layout l, double[] values) {
+    View make(ElementType dtype, Layout l, double[] values) {
         long n = l.numel();
         if (values.length != n) {
             throw new IllegalArgumentException(values.length + " values for " + l);
@@ -35,20 +36,20 @@ final class Tensors {
             host[pos[i]] = values[i];
         }
         Buffer b = backend.allocate(dtype, cap);
-        if (dtype == DType.FLOAT32) {
+        if (dtype == ElementType.FLOAT32) {
             float[] f = new float[cap];
             for (int i = 0; i < cap; i++) {
                 f[i] = (float) host[i];
             }
-            backend.write(b, f);
+            HostTransfers.write(backend, b, f);
         } else {
-            backend.write(b, host);
+            HostTransfers.write(backend, b, host);
         }
         return new View(b, l);
     }
 
     /** An output view with layout {@code l}, all sentinel. */
-    View empty(DType dtype, Layout l) {
+    View empty(ElementType dtype, Layout l) {
         return make(dtype, l, filled((int) l.numel(), SENTINEL));
     }
 
@@ -67,14 +68,14 @@ final class Tensors {
     double[] raw(Buffer b) {
         int cap = (int) b.capacity();
         double[] all = new double[cap];
-        if (b.dtype() == DType.FLOAT32) {
+        if (b.elementType() == ElementType.FLOAT32) {
             float[] f = new float[cap];
-            backend.read(b, 0, f);
+            HostTransfers.read(backend, b, 0, f);
             for (int i = 0; i < cap; i++) {
                 all[i] = f[i];
             }
         } else {
-            backend.read(b, 0, all);
+            HostTransfers.read(backend, b, 0, all);
         }
         return all;
     }
@@ -191,8 +192,8 @@ final class Tensors {
     }
 
     /** {@code values} as the dtype holds them. */
-    static double[] round(DType dtype, double[] values) {
-        if (dtype == DType.FLOAT64) {
+    static double[] round(ElementType dtype, double[] values) {
+        if (dtype == ElementType.FLOAT64) {
             return values.clone();
         }
         double[] r = new double[values.length];
@@ -203,7 +204,7 @@ final class Tensors {
     }
 
     /** Equal element by element within {@code ulps} units in the last place of the dtype; NaN equals NaN. */
-    static void assertClose(DType dtype, double[] expected, double[] actual, double ulps, String what) {
+    static void assertClose(ElementType dtype, double[] expected, double[] actual, double ulps, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             double e = expected[i];
@@ -211,7 +212,7 @@ final class Tensors {
             if (Double.isNaN(e) && Double.isNaN(a) || e == a) {
                 continue;
             }
-            double ulp = dtype == DType.FLOAT32 ? Math.ulp((float) e) : Math.ulp(e);
+            double ulp = dtype == ElementType.FLOAT32 ? Math.ulp((float) e) : Math.ulp(e);
             if (Double.isNaN(e) || Double.isNaN(a) || Double.isInfinite(e) || Math.abs(e - a) > ulps * ulp) {
                 fail(what + ": element " + i + " expected " + e + " but was " + a);
             }

@@ -10,6 +10,7 @@ import dev.clgrad.it.ParityCases.Input;
 import dev.clgrad.it.ParityCases.Tolerance;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.ReduceOp;
 import dev.clgrad.spi.View;
@@ -288,23 +289,23 @@ class DeviceParityTest {
         long[] outShape = layout.shape().clone();
         outShape[dim] = 1;
         int outN = Math.toIntExact(ParityCases.numel(outShape));
-        Buffer in = backend.allocate(dtype, values.length);
-        Buffer out = backend.allocate(dtype, outN);
+        Buffer in = backend.allocate(dtype.elementType(), values.length);
+        Buffer out = backend.allocate(dtype.elementType(), outN);
         try {
             double[] result = new double[outN];
             if (dtype == DType.FLOAT64) {
-                backend.write(in, values);
+                HostTransfers.write(backend, in, values);
                 backend.reduce(op, new View(in, layout), new View(out, Layout.contiguous(outShape)));
-                backend.read(out, 0, result);
+                HostTransfers.read(backend, out, 0, result);
             } else {
                 float[] f = new float[values.length];
                 for (int i = 0; i < f.length; i++) {
                     f[i] = (float) values[i];
                 }
-                backend.write(in, f);
+                HostTransfers.write(backend, in, f);
                 backend.reduce(op, new View(in, layout), new View(out, Layout.contiguous(outShape)));
                 float[] r = new float[outN];
-                backend.read(out, 0, r);
+                HostTransfers.read(backend, out, 0, r);
                 for (int i = 0; i < outN; i++) {
                     result[i] = r[i];
                 }

@@ -7,6 +7,7 @@ import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.Philox;
 import dev.clgrad.spi.RandomOp;
 import dev.clgrad.spi.View;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Layout;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -56,15 +57,15 @@ class GoldenPhiloxTest {
                     RandomOp op = r.get("op").equals("normal") ? RandomOp.NORMAL : RandomOp.UNIFORM;
                     Backend backend = device.backend();
                     int n = values.data().length;
-                    Buffer buffer = backend.allocate(values.dtype(), n);
+                    Buffer buffer = backend.allocate(values.dtype().elementType(), n);
                     backend.random(op, Long.parseLong(r.get("seed")), Long.parseLong(r.get("offset")),
                             new View(buffer, Layout.contiguous(values.shape())));
                     double[] actual = new double[n];
                     if (values.dtype() == DType.FLOAT64) {
-                        backend.read(buffer, 0, actual);
+                        HostTransfers.read(backend, buffer, 0, actual);
                     } else {
                         float[] f = new float[n];
-                        backend.read(buffer, 0, f);
+                        HostTransfers.read(backend, buffer, 0, f);
                         for (int i = 0; i < n; i++) {
                             actual[i] = f[i];
                         }

@@ -1,10 +1,11 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.DeviceInfo;
 import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.HostTransferChecks;
 import dev.clgrad.spi.LayoutBounds;
 import dev.clgrad.spi.MemorySettings;
 import dev.clgrad.spi.MemoryStats;
@@ -48,11 +49,6 @@ public final class ClBackend implements Backend, AutoCloseable {
     private static final String[] INPUT_ROLES = {"input 0", "input 1", "input 2"};
     /** Host data queued for upload but not yet known to be copied; past this, writes wait. */
     private static final long MAX_PENDING_UPLOAD_BYTES = 256L << 20;
-    /**
-     * Elements per host transfer call: a direct buffer and a JNI array region are indexed by
-     * {@code int} bytes, so 2^31 bytes and more move in pieces.
-     */
-    private static final int TRANSFER_CHUNK_ELEMENTS = 1 << 24;
 
     private final String name;
     private final DeviceInfo info;
@@ -160,7 +156,7 @@ public final class ClBackend implements Backend, AutoCloseable {
      * @throws ClOutOfMemoryException when the device cannot hold the buffer even after its cache is freed
      */
     @Override
-    public Buffer allocate(DType dtype, long capacity) {
+    public Buffer allocate(ElementType dtype, long capacity) {
         Objects.requireNonNull(dtype, "allocate: dtype");
         checkOpen("allocate");
         if (capacity < 0) {
@@ -194,46 +190,30 @@ public final class ClBackend implements Backend, AutoCloseable {
 
     // ---- host transfers ----------------------------------------------------------------------
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The upload is enqueued without waiting: a direct {@code src} stays referenced until the
+     * queue has drained past it; a heap one is first copied to a direct staging buffer.
+     */
     @Override
-    public void write(Buffer dst, float[] src) {
-        ClBuffer b = transfer("write", dst, DType.FLOAT32, 0, src.length);
-        writeInChunks(b, src.length, Sizeof.cl_float, (staging, from, n) -> staging.asFloatBuffer().put(src, from, n));
-    }
-
-    @Override
-    public void write(Buffer dst, double[] src) {
-        ClBuffer b = transfer("write", dst, DType.FLOAT64, 0, src.length);
-        writeInChunks(b, src.length, Sizeof.cl_double, (staging, from, n) -> staging.asDoubleBuffer().put(src, from, n));
-    }
-
-    /** Fills a staging buffer with {@code n} host elements from {@code from}. */
-    @FunctionalInterface
-    private interface Stager {
-        void stage(ByteBuffer staging, int from, int n);
-    }
-
-    private void writeInChunks(ClBuffer b, int length, int elementBytes, Stager stager) {
-        for (long at = 0; at < length; at += TRANSFER_CHUNK_ELEMENTS) {
-            int from = (int) at;
-            int n = Math.min(TRANSFER_CHUNK_ELEMENTS, length - from);
-            ByteBuffer staging = ByteBuffer.allocateDirect(n * elementBytes).order(ByteOrder.nativeOrder());
-            stager.stage(staging, from, n);
-            upload(b, at * elementBytes, staging);
+    public void write(Buffer dst, long byteOffset, ByteBuffer src) {
+        ClBuffer b = transfer("write", dst, byteOffset, src.remaining());
+        if (src.remaining() == 0) {
+            return;
         }
-    }
-
-    /** Enqueues the upload without waiting; the staging copy stays referenced until the queue drains. */
-    private void upload(ClBuffer b, long byteOffset, ByteBuffer staging) {
-        if (byteOffset == 0) {
-            hostToDevice.incrementAndGet();
+        ByteBuffer staging = src.slice();
+        if (!staging.isDirect()) {
+            staging = ByteBuffer.allocateDirect(src.remaining()).put(src.duplicate()).flip();
         }
+        hostToDevice.incrementAndGet();
         enqueueLock.lock();
         try {
-            ClStatus.check(CL.clEnqueueWriteBuffer(queue, b.mem, false, byteOffset, staging.capacity(),
-                    Pointer.to(staging), 0, null, null), "clEnqueueWriteBuffer", staging.capacity() + " bytes at byte "
+            ClStatus.check(CL.clEnqueueWriteBuffer(queue, b.mem, false, byteOffset, staging.remaining(),
+                    Pointer.to(staging), 0, null, null), "clEnqueueWriteBuffer", staging.remaining() + " bytes at byte "
                     + byteOffset + " of " + b);
             pendingUploads.add(staging);
-            pendingUploadBytes += staging.capacity();
+            pendingUploadBytes += staging.remaining();
             if (pendingUploadBytes > MAX_PENDING_UPLOAD_BYTES) {
                 finishLocked();
             }
@@ -243,25 +223,13 @@ public final class ClBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public void read(Buffer src, long offset, float[] dst) {
-        ClBuffer b = transfer("read", src, DType.FLOAT32, offset, dst.length);
-        readInChunks(b, offset, dst.length, Sizeof.cl_float, Pointer.to(dst));
-    }
-
-    @Override
-    public void read(Buffer src, long offset, double[] dst) {
-        ClBuffer b = transfer("read", src, DType.FLOAT64, offset, dst.length);
-        readInChunks(b, offset, dst.length, Sizeof.cl_double, Pointer.to(dst));
-    }
-
-    private void readInChunks(ClBuffer b, long offset, int length, int elementBytes, Pointer dst) {
-        if (length > 0) {
-            deviceToHost.incrementAndGet();
+    public void read(Buffer src, long byteOffset, ByteBuffer dst) {
+        ClBuffer b = transfer("read", src, byteOffset, dst.remaining());
+        if (dst.remaining() == 0) {
+            return;
         }
-        for (long at = 0; at < length; at += TRANSFER_CHUNK_ELEMENTS) {
-            int n = (int) Math.min(TRANSFER_CHUNK_ELEMENTS, length - at);
-            download(b, (offset + at) * elementBytes, (long) n * elementBytes, dst.withByteOffset(at * elementBytes));
-        }
+        deviceToHost.incrementAndGet();
+        download(b, byteOffset, dst.remaining(), Pointer.to(dst.slice()));
     }
 
     private void download(ClBuffer b, long byteOffset, long bytes, Pointer dst) {
@@ -354,8 +322,8 @@ public final class ClBackend implements Backend, AutoCloseable {
     // ---- kernels -----------------------------------------------------------------------------
 
     /** Kernel {@code name} of a family built for one dtype ({@code elementwise.cl}, {@code reduce.cl}, {@code matmul.cl}). */
-    cl_kernel kernel(String file, DType dtype, String name) {
-        return programs.kernel(file, dtype == DType.FLOAT64 ? dtypeOptionsF64 : dtypeOptionsF32, name);
+    cl_kernel kernel(String file, ElementType dtype, String name) {
+        return programs.kernel(file, dtype == ElementType.FLOAT64 ? dtypeOptionsF64 : dtypeOptionsF32, name);
     }
 
     /** Kernel {@code name} of a family built once per device ({@code copy.cl}, {@code random.cl}). */
@@ -393,12 +361,12 @@ public final class ClBackend implements Backend, AutoCloseable {
     }
 
     /** The kernel argument for a scalar of {@code dtype}: rounded to it, as the device interface says. */
-    static Object scalarArg(DType dtype, double value) {
-        return dtype == DType.FLOAT64 ? (Object) value : (Object) (float) value;
+    static Object scalarArg(ElementType dtype, double value) {
+        return dtype == ElementType.FLOAT64 ? (Object) value : (Object) (float) value;
     }
 
     /** A temporary buffer for multi-pass kernels, released by the caller (the queue keeps it alive while used). */
-    ClBuffer scratch(DType dtype, long capacity) {
+    ClBuffer scratch(ElementType dtype, long capacity) {
         return (ClBuffer) allocate(dtype, Math.max(capacity, 1));
     }
 
@@ -439,8 +407,8 @@ public final class ClBackend implements Backend, AutoCloseable {
         }
     }
 
-    private void requireDtype(String what, DType dtype) {
-        if (dtype == DType.FLOAT64 && !info.supportsFloat64()) {
+    private void requireDtype(String what, ElementType dtype) {
+        if (dtype == ElementType.FLOAT64 && !info.supportsFloat64()) {
             throw new IllegalArgumentException(what + ": " + label() + " does not support float64 (it reports no "
                     + "cl_khr_fp64); use float32 tensors on it, or the cpu device for float64");
         }
@@ -462,21 +430,14 @@ public final class ClBackend implements Backend, AutoCloseable {
         return b;
     }
 
-    private ClBuffer transfer(String what, Buffer buffer, DType dtype, long offset, int length) {
+    private ClBuffer transfer(String what, Buffer buffer, long byteOffset, int bytes) {
         checkOpen(what);
         ClBuffer b = live(what, "buffer", buffer);
-        if (b.dtype != dtype) {
-            throw new IllegalArgumentException(what + ": " + b + " holds " + b.dtype.pyName() + ", the host array is "
-                    + dtype.pyName());
-        }
-        if (offset < 0 || offset + length > b.capacity) {
-            throw new IllegalArgumentException(what + ": elements [" + offset + ", " + (offset + length)
-                    + ") are outside " + b);
-        }
+        HostTransferChecks.check(what, b, byteOffset, bytes, b.capacity * b.dtype.byteSize());
         return b;
     }
 
-    private ClBuffer checkView(String what, String role, View v, DType dtype) {
+    private ClBuffer checkView(String what, String role, View v, ElementType dtype) {
         if (v == null || v.buffer() == null || v.layout() == null) {
             throw new IllegalArgumentException(what + ": " + role + " view, its buffer and its layout must not be null");
         }

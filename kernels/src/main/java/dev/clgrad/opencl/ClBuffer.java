@@ -1,6 +1,6 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Buffer;
 import org.jocl.cl_mem;
 
@@ -13,13 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ClBuffer implements Buffer {
     final ClBackend owner;
-    final DType dtype;
+    final ElementType dtype;
     final long capacity;
     final cl_mem mem;
     final long classBytes;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    ClBuffer(ClBackend owner, DType dtype, long capacity, cl_mem mem, long classBytes) {
+    ClBuffer(ClBackend owner, ElementType dtype, long capacity, cl_mem mem, long classBytes) {
         this.owner = owner;
         this.dtype = dtype;
         this.capacity = capacity;
@@ -28,7 +28,7 @@ final class ClBuffer implements Buffer {
     }
 
     @Override
-    public DType dtype() {
+    public ElementType elementType() {
         return dtype;
     }
 

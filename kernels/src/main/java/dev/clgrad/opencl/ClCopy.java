@@ -1,6 +1,6 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.Philox;
 import dev.clgrad.spi.RandomOp;
@@ -11,16 +11,16 @@ final class ClCopy {
     private ClCopy() {
     }
 
-    private static String sfx(DType t) {
-        return t == DType.FLOAT64 ? "f64" : "f32";
+    private static String sfx(ElementType t) {
+        return t == ElementType.FLOAT64 ? "f64" : "f32";
     }
 
     static void copy(ClBackend be, View src, View dst) {
         if (dst.layout().numel() == 0) {
             return;
         }
-        DType st = ((ClBuffer) src.buffer()).dtype;
-        DType dt = ((ClBuffer) dst.buffer()).dtype;
+        ElementType st = ((ClBuffer) src.buffer()).dtype;
+        ElementType dt = ((ClBuffer) dst.buffer()).dtype;
         String pair = sfx(st) + "_" + sfx(dt);
         ClShape geo = ClShape.of(src.layout(), dst.layout());
                 if (geo.isDense(0) && geo.isDense(1)) {
@@ -41,7 +41,7 @@ final class ClCopy {
         if (dst.layout().numel() == 0) {
             return;
         }
-        DType dt = ((ClBuffer) dst.buffer()).dtype;
+        ElementType dt = ((ClBuffer) dst.buffer()).dtype;
         Object v = ClBackend.scalarArg(dt, value);
         ClShape geo = ClShape.of(dst.layout());
                 if (geo.isDense(0)) {
@@ -63,7 +63,7 @@ final class ClCopy {
         if (n == 0) {
             return;
         }
-        DType dt = ((ClBuffer) dst.buffer()).dtype;
+        ElementType dt = ((ClBuffer) dst.buffer()).dtype;
         String name = (op == RandomOp.UNIFORM ? "uniform_" : "normal_") + sfx(dt);
         long groups = Philox.groups(op, dt, n);
                 if (dst.layout().isContiguous()) {

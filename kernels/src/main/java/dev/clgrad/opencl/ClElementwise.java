@@ -1,6 +1,6 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
@@ -24,9 +24,9 @@ final class ClElementwise {
         if (n == 0) {
             return;
         }
-        DType dtype = ((ClBuffer) out.buffer()).dtype;
+        ElementType dtype = ((ClBuffer) out.buffer()).dtype;
         String base = op.name().toLowerCase(Locale.ROOT);
-        String sfx = dtype == DType.FLOAT64 ? "f64" : "f32";
+        String sfx = dtype == ElementType.FLOAT64 ? "f64" : "f32";
         Object s = ClBackend.scalarArg(dtype, scalar);
         Layout[] layouts = new Layout[in.length + 1];
         layouts[0] = out.layout();

@@ -1,6 +1,6 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
@@ -30,8 +30,8 @@ final class ClMatmul {
             ClCopy.fill(be, out, 0);
             return;
         }
-        DType dtype = ((ClBuffer) out.buffer()).dtype;
-        String sfx = dtype == DType.FLOAT64 ? "f64" : "f32";
+        ElementType dtype = ((ClBuffer) out.buffer()).dtype;
+        String sfx = dtype == ElementType.FLOAT64 ? "f64" : "f32";
         long abs = al.shape()[0] == 1 ? 0 : al.strides()[0];
         long bbs = bl.shape()[0] == 1 ? 0 : bl.strides()[0];
         if (be.strategy() == ClStrategy.GPU) {

@@ -1,6 +1,6 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.ReduceOp;
 import dev.clgrad.spi.View;
@@ -67,7 +67,7 @@ final class ClReduce {
         Layout outKept = new Layout(ks, java.util.Arrays.copyOf(keptOut, nk), ol.offset());
         ClShape kept = ClShape.of(new Layout(ks, java.util.Arrays.copyOf(keptIn, nk), il.offset()), outKept);
         ClShape red = ClShape.of(new Layout(rs, java.util.Arrays.copyOf(redIn, nr), 0));
-        DType dtype = ((ClBuffer) in.buffer()).dtype;
+        ElementType dtype = ((ClBuffer) in.buffer()).dtype;
         if (kept.rank() <= 1 && red.rank() == 1) {
             long outer = kept.rank() == 0 ? 1 : kept.shape()[0];
             long inStride = kept.rank() == 0 ? 0 : kept.strides()[0][0];
@@ -110,10 +110,10 @@ final class ClReduce {
     }
 
     /** Reduces {@code outer} runs of {@code inner} elements into {@code out[oo + o*ost]}. */
-    private static void rows(ClBackend be, ReduceOp op, DType dtype, Object in, long off, long outer, long os,
+    private static void rows(ClBackend be, ReduceOp op, ElementType dtype, Object in, long off, long outer, long os,
                              long inner, long rs, ClBuffer out, long oo, long ost) {
         String p = op.name().toLowerCase(Locale.ROOT) + "_";
-        String sfx = dtype == DType.FLOAT64 ? "_f64" : "_f32";
+        String sfx = dtype == ElementType.FLOAT64 ? "_f64" : "_f32";
         String what = "reduce " + op;
         boolean gpu = be.strategy() == ClStrategy.GPU;
         if (outer == 1) {
@@ -128,9 +128,9 @@ final class ClReduce {
     }
 
     /** A full reduction in two passes: partials per chunk or work-group, then one finishing pass. */
-    private static void full(ClBackend be, String p, String sfx, String what, DType dtype, Object in, long off,
+    private static void full(ClBackend be, String p, String sfx, String what, ElementType dtype, Object in, long off,
                              long n, long rs, ClBuffer out, long oo) {
-        DType acc = be.info().supportsFloat64() ? DType.FLOAT64 : DType.FLOAT32;
+        ElementType acc = be.info().supportsFloat64() ? ElementType.FLOAT64 : ElementType.FLOAT32;
         if (be.strategy() == ClStrategy.GPU) {
             long groups = Math.min(MAX_TREE_GROUPS, (n + TREE - 1) / TREE);
             ClBuffer part = be.scratch(acc, groups);

@@ -1,6 +1,7 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.Layout;
@@ -38,10 +39,10 @@ class ClBackendTest {
     }
 
     private static void fillAndCheck(ClBackend be) {
-        Buffer b = be.allocate(DType.FLOAT32, 5);
+        Buffer b = be.allocate(ElementType.FLOAT32, 5);
         be.fill(new View(b, Layout.contiguous(5)), 2.5);
         float[] out = new float[5];
-        be.read(b, 0, out);
+        HostTransfers.read(be, b, 0, out);
         assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f, 2.5f, 2.5f}, out);
         be.release(b);
     }
@@ -98,7 +99,7 @@ class ClBackendTest {
         try (ClBackend be = open(null)) {
             long tooMany = be.info().globalMemoryBytes();
             ClOutOfMemoryException e = assertThrows(ClOutOfMemoryException.class,
-                    () -> be.allocate(DType.FLOAT32, tooMany));
+                    () -> be.allocate(ElementType.FLOAT32, tooMany));
             assertTrue(e.getMessage().contains(Long.toString(tooMany)) && e.getMessage().contains("CL_DEVICE_MAX_MEM_ALLOC_SIZE"),
                     e.getMessage());
             fillAndCheck(be);
@@ -110,27 +111,27 @@ class ClBackendTest {
         // the backend skips clSetKernelArg for arguments equal to the last launch's: alternate
         // buffers, offsets, scalars and lengths on one kernel and check every result
         try (ClBackend be = open(null)) {
-            Buffer a = be.allocate(DType.FLOAT32, 4);
-            Buffer b = be.allocate(DType.FLOAT32, 4);
-            be.write(a, new float[] {1, 2, 3, 4});
-            be.write(b, new float[] {10, 20, 30, 40});
-            Buffer out = be.allocate(DType.FLOAT32, 4);
+            Buffer a = be.allocate(ElementType.FLOAT32, 4);
+            Buffer b = be.allocate(ElementType.FLOAT32, 4);
+            HostTransfers.write(be, a, new float[] {1, 2, 3, 4});
+            HostTransfers.write(be, b, new float[] {10, 20, 30, 40});
+            Buffer out = be.allocate(ElementType.FLOAT32, 4);
             float[] got = new float[4];
             be.elementwise(dev.clgrad.spi.ElementwiseOp.ADD_SCALAR, 1, new View(out, Layout.contiguous(4)),
                     new View(a, Layout.contiguous(4)));
-            be.read(out, 0, got);
+            HostTransfers.read(be, out, 0, got);
             assertArrayEquals(new float[] {2, 3, 4, 5}, got);
             be.elementwise(dev.clgrad.spi.ElementwiseOp.ADD_SCALAR, 1, new View(out, Layout.contiguous(4)),
                     new View(b, Layout.contiguous(4)));
-            be.read(out, 0, got);
+            HostTransfers.read(be, out, 0, got);
             assertArrayEquals(new float[] {11, 21, 31, 41}, got, "new input buffer, same scalar");
             be.elementwise(dev.clgrad.spi.ElementwiseOp.ADD_SCALAR, -1, new View(out, Layout.contiguous(4)),
                     new View(b, Layout.contiguous(4)));
-            be.read(out, 0, got);
+            HostTransfers.read(be, out, 0, got);
             assertArrayEquals(new float[] {9, 19, 29, 39}, got, "same buffers, new scalar");
             be.elementwise(dev.clgrad.spi.ElementwiseOp.ADD_SCALAR, -1, new View(out, new Layout(new long[] {2},
                     new long[] {1}, 2)), new View(a, new Layout(new long[] {2}, new long[] {1}, 0)));
-            be.read(out, 0, got);
+            HostTransfers.read(be, out, 0, got);
             assertArrayEquals(new float[] {9, 19, 0, 1}, got, "new offsets and length");
             for (Buffer x : List.of(a, b, out)) {
                 be.release(x);
@@ -141,12 +142,12 @@ class ClBackendTest {
     @Test
     void released_buffers_return_to_the_cache_and_are_handed_out_again() {
         try (ClBackend be = open(null)) {
-            Buffer a = be.allocate(DType.FLOAT32, 1000);
+            Buffer a = be.allocate(ElementType.FLOAT32, 1000);
             long live = be.memoryStats().liveBytes();
             be.release(a);
             assertEquals(live - 4096, be.memoryStats().liveBytes());
             assertEquals(4096, be.memoryStats().cachedBytes());
-            Buffer b = be.allocate(DType.FLOAT32, 1010);
+            Buffer b = be.allocate(ElementType.FLOAT32, 1010);
             assertEquals(0, be.memoryStats().cachedBytes(), "same size class: reused");
             IllegalStateException twice = assertThrows(IllegalStateException.class, () -> {
                 be.release(b);
@@ -168,10 +169,10 @@ class ClBackendTest {
             System.clearProperty("clgrad.memory.cacheCap");
         }
         try (be) {
-            Buffer small = be.allocate(DType.FLOAT32, 64 << 10);   // 256 KiB
-            Buffer medium = be.allocate(DType.FLOAT32, 128 << 10); // 512 KiB
-            Buffer large = be.allocate(DType.FLOAT32, 160 << 10);  // 640 KiB
-            Buffer huge = be.allocate(DType.FLOAT32, 1 << 20);     // 4 MiB, above the cap
+            Buffer small = be.allocate(ElementType.FLOAT32, 64 << 10);   // 256 KiB
+            Buffer medium = be.allocate(ElementType.FLOAT32, 128 << 10); // 512 KiB
+            Buffer large = be.allocate(ElementType.FLOAT32, 160 << 10);  // 640 KiB
+            Buffer huge = be.allocate(ElementType.FLOAT32, 1 << 20);     // 4 MiB, above the cap
             be.release(small);
             be.release(medium);
             assertEquals(768 << 10, be.memoryStats().cachedBytes());
@@ -188,7 +189,7 @@ class ClBackendTest {
         ClBackend be = open(null);
         be.close();
         assertDoesNotThrow(be::close);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> be.allocate(DType.FLOAT32, 4));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> be.allocate(ElementType.FLOAT32, 4));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 

@@ -1,6 +1,7 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.DType;
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.Layout;
@@ -32,7 +33,7 @@ class ClPhiloxTest {
     /** Elements per short draw: one counter group of NORMAL. */
     private static final int SHORT_DRAW = 4;
     private static final RandomOp[] OPS = {RandomOp.UNIFORM, RandomOp.NORMAL};
-    private static final DType[] DTYPES = {DType.FLOAT32, DType.FLOAT64};
+    private static final ElementType[] DTYPES = {ElementType.FLOAT32, ElementType.FLOAT64};
 
     /** A draw's key and starting counter group. */
     private record Draw(long seed, long offset) {
@@ -113,7 +114,7 @@ class ClPhiloxTest {
         for (Backend backend : backends()) {
             for (Draw s : LONG_DRAWS) {
                 for (RandomOp op : OPS) {
-                    for (DType dtype : DTYPES) {
+                    for (ElementType dtype : DTYPES) {
                         String name = op + " " + dtype + " seed=" + Long.toHexString(s.seed()) + " offset=" + s.offset()
                                 + " n=" + LONG_DRAW + " [" + backend.info().name() + "]";
                         tests.add(DynamicTest.dynamicTest(name,
@@ -130,7 +131,7 @@ class ClPhiloxTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Backend backend : backends()) {
             for (RareGroup g : RARE_GROUPS) {
-                for (DType dtype : DTYPES) {
+                for (ElementType dtype : DTYPES) {
                     tests.add(DynamicTest.dynamicTest(g.branch() + " " + dtype + " [" + backend.info().name() + "]", () -> {
                         int[] words = new int[4];
                         Philox.block(new int[] {(int) g.group(), (int) (g.group() >>> 32), 0, 0},
@@ -145,8 +146,8 @@ class ClPhiloxTest {
         return tests;
     }
 
-    private static void assertMatchesSpecification(Backend backend, RandomOp op, DType dtype, Draw s, int n) {
-        Assumptions.assumeTrue(dtype != DType.FLOAT64 || backend.info().supportsFloat64(),
+    private static void assertMatchesSpecification(Backend backend, RandomOp op, ElementType dtype, Draw s, int n) {
+        Assumptions.assumeTrue(dtype != ElementType.FLOAT64 || backend.info().supportsFloat64(),
                 backend.info().name() + " has no float64");
         double[] expected = new double[n];
         Philox.fill(op, dtype, s.seed(), s.offset(), 0, expected);
@@ -165,16 +166,16 @@ class ClPhiloxTest {
         }
     }
 
-    private static double[] draw(Backend backend, RandomOp op, DType dtype, Draw s, int n) {
+    private static double[] draw(Backend backend, RandomOp op, ElementType dtype, Draw s, int n) {
         Buffer buffer = backend.allocate(dtype, n);
         try {
             backend.random(op, s.seed(), s.offset(), new View(buffer, Layout.contiguous(new long[] {n})));
             double[] values = new double[n];
-            if (dtype == DType.FLOAT64) {
-                backend.read(buffer, 0, values);
+            if (dtype == ElementType.FLOAT64) {
+                HostTransfers.read(backend, buffer, 0, values);
             } else {
                 float[] f = new float[n];
-                backend.read(buffer, 0, f);
+                HostTransfers.read(backend, buffer, 0, f);
                 for (int i = 0; i < n; i++) {
                     values[i] = f[i];
                 }

@@ -1,6 +1,6 @@
 package dev.clgrad.spi;
 
-import dev.clgrad.DType;
+import java.nio.ByteBuffer;
 
 /**
  * The device interface: the primitives every backend implements, and nothing else.
@@ -25,22 +25,25 @@ public interface Backend {
      * A new buffer of {@code capacity} elements whose contents are unspecified. Fails with a
      * clear exception naming the size when the device cannot hold it.
      */
-    Buffer allocate(DType dtype, long capacity);
+    Buffer allocate(ElementType type, long capacity);
 
     /** Returns a buffer to the backend; called exactly once per buffer. */
     void release(Buffer buffer);
 
-    /** Copies {@code src} into elements {@code [0, src.length)} of a FLOAT32 buffer. */
-    void write(Buffer dst, float[] src);
+    /**
+     * Copies the remaining bytes of {@code src} (elements in the platform's native byte order)
+     * into {@code dst} from byte {@code byteOffset}; {@code src}'s position is left unchanged.
+     * The backend may return before the copy finishes but must not let later work see old
+     * bytes, and keeps a reference to {@code src} until it is done with it.
+     * {@link HostTransfers} moves host arrays of any length through this.
+     */
+    void write(Buffer dst, long byteOffset, ByteBuffer src);
 
-    /** Copies {@code src} into elements {@code [0, src.length)} of a FLOAT64 buffer. */
-    void write(Buffer dst, double[] src);
-
-    /** Copies {@code dst.length} elements from {@code offset} of a FLOAT32 buffer to the host. */
-    void read(Buffer src, long offset, float[] dst);
-
-    /** Copies {@code dst.length} elements from {@code offset} of a FLOAT64 buffer to the host. */
-    void read(Buffer src, long offset, double[] dst);
+    /**
+     * Fills the remaining bytes of {@code dst} from byte {@code byteOffset} of {@code src} once
+     * all work queued before has finished; {@code dst}'s position is left unchanged.
+     */
+    void read(Buffer src, long byteOffset, ByteBuffer dst);
 
     /** Waits until all work queued on this backend has finished. */
     void synchronize();

@@ -1,7 +1,5 @@
 package dev.clgrad.spi;
 
-import dev.clgrad.DType;
-
 /**
  * A block of device memory holding {@link #capacity()} elements of one dtype, owned by the
  * backend that allocated it. Tensors reach buffers through reference-counted storage; a
@@ -9,7 +7,7 @@ import dev.clgrad.DType;
  */
 public interface Buffer {
     /** Element type of the buffer. */
-    DType dtype();
+    ElementType elementType();
 
     /** Number of elements the buffer holds. */
     long capacity();

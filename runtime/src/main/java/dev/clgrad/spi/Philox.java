@@ -1,7 +1,5 @@
 package dev.clgrad.spi;
 
-import dev.clgrad.DType;
-
 /**
  * The random-number specification every backend implements bit for bit, with a reference
  * implementation in plain Java.
@@ -59,8 +57,8 @@ public final class Philox {
     }
 
     /** Counter groups a draw of {@code n} elements consumes. */
-    public static long groups(RandomOp op, DType dtype, long n) {
-        int perGroup = op == RandomOp.UNIFORM && dtype == DType.FLOAT64 ? 2 : 4;
+    public static long groups(RandomOp op, ElementType dtype, long n) {
+        int perGroup = op == RandomOp.UNIFORM && dtype == ElementType.FLOAT64 ? 2 : 4;
         return (n + perGroup - 1) / perGroup;
     }
 
@@ -69,8 +67,8 @@ public final class Philox {
      * must be a multiple of 4. Writing both dtypes through {@code double[]} keeps one code
      * path: FLOAT32 values are exactly representable and already rounded.
      */
-    public static void fill(RandomOp op, DType dtype, long seed, long offset, long start, double[] dst) {
-        int perGroup = op == RandomOp.UNIFORM && dtype == DType.FLOAT64 ? 2 : 4;
+    public static void fill(RandomOp op, ElementType dtype, long seed, long offset, long start, double[] dst) {
+        int perGroup = op == RandomOp.UNIFORM && dtype == ElementType.FLOAT64 ? 2 : 4;
         int k0 = (int) seed, k1 = (int) (seed >>> 32);
         int[] ctr = new int[4];
         int[] word = new int[4];
@@ -88,9 +86,9 @@ public final class Philox {
     }
 
     /** The values one group's words give (2 for UNIFORM FLOAT64, else 4). */
-    public static void groupValues(RandomOp op, DType dtype, int[] word, double[] vals) {
+    public static void groupValues(RandomOp op, ElementType dtype, int[] word, double[] vals) {
         if (op == RandomOp.UNIFORM) {
-            if (dtype == DType.FLOAT64) {
+            if (dtype == ElementType.FLOAT64) {
                 for (int h = 0; h < 2; h++) {
                     long bits = ((long) word[2 * h + 1] << 32) | (word[2 * h] & 0xFFFFFFFFL);
                     vals[h] = (bits >>> 11) * TWO_POW_M53;
@@ -109,8 +107,8 @@ public final class Philox {
             double t = 2.0 * StrictMath.PI * u2;
             double a = r * StrictMath.cos(t);
             double b = r * StrictMath.sin(t);
-            vals[2 * h] = dtype == DType.FLOAT32 ? (float) a : a;
-            vals[2 * h + 1] = dtype == DType.FLOAT32 ? (float) b : b;
+            vals[2 * h] = dtype == ElementType.FLOAT32 ? (float) a : a;
+            vals[2 * h + 1] = dtype == ElementType.FLOAT32 ? (float) b : b;
         }
     }
 }

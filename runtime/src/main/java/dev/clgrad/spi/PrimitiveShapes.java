@@ -1,7 +1,5 @@
 package dev.clgrad.spi;
 
-import dev.clgrad.DType;
-
 import java.util.Arrays;
 
 /**
@@ -53,7 +51,7 @@ public final class PrimitiveShapes {
     }
 
     /** {@code [B, M, K] @ [B, K, N] -> [B, M, N]}, where a batch of 1 in {@code a} or {@code b} broadcasts. */
-    public static void matmul(View a, View b, View out, DType dtype) {
+    public static void matmul(View a, View b, View out, ElementType dtype) {
         long[] as = a.layout().shape();
         long[] bs = b.layout().shape();
         long[] cs = out.layout().shape();

@@ -1,0 +1,75 @@
+package dev.clgrad.spi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Host arrays to and from backend buffers through the byte-level {@link Backend#write} and
+ * {@link Backend#read}: elements go in the platform's native byte order, in pieces of at most
+ * {@link #CHUNK_BYTES} (a {@link ByteBuffer} holds less than 2^31 bytes, and bounded pieces keep
+ * the staging memory small).
+ */
+public final class HostTransfers {
+    /** The largest piece one call moves. */
+    public static final int CHUNK_BYTES = 64 << 20;
+
+    private HostTransfers() {
+    }
+
+    /** Copies {@code src} into elements {@code [0, src.length)} of a FLOAT32 buffer. */
+    public static void write(Backend backend, Buffer dst, float[] src) {
+        requireType("write", dst, ElementType.FLOAT32);
+        for (long at = 0; at < src.length; at += CHUNK_BYTES / 4) {
+            int from = (int) at;
+            int n = (int) Math.min(CHUNK_BYTES / 4, src.length - at);
+            ByteBuffer staging = staging(n * 4L);
+            staging.asFloatBuffer().put(src, from, n);
+            backend.write(dst, at * 4, staging);
+        }
+    }
+
+    /** Copies {@code src} into elements {@code [0, src.length)} of a FLOAT64 buffer. */
+    public static void write(Backend backend, Buffer dst, double[] src) {
+        requireType("write", dst, ElementType.FLOAT64);
+        for (long at = 0; at < src.length; at += CHUNK_BYTES / 8) {
+            int from = (int) at;
+            int n = (int) Math.min(CHUNK_BYTES / 8, src.length - at);
+            ByteBuffer staging = staging(n * 8L);
+            staging.asDoubleBuffer().put(src, from, n);
+            backend.write(dst, at * 8, staging);
+        }
+    }
+
+    /** Copies {@code dst.length} elements from element {@code offset} of a FLOAT32 buffer. */
+    public static void read(Backend backend, Buffer src, long offset, float[] dst) {
+        requireType("read", src, ElementType.FLOAT32);
+        for (long at = 0; at < dst.length; at += CHUNK_BYTES / 4) {
+            int n = (int) Math.min(CHUNK_BYTES / 4, dst.length - at);
+            ByteBuffer staging = staging(n * 4L);
+            backend.read(src, (offset + at) * 4, staging);
+            staging.asFloatBuffer().get(dst, (int) at, n);
+        }
+    }
+
+    /** Copies {@code dst.length} elements from element {@code offset} of a FLOAT64 buffer. */
+    public static void read(Backend backend, Buffer src, long offset, double[] dst) {
+        requireType("read", src, ElementType.FLOAT64);
+        for (long at = 0; at < dst.length; at += CHUNK_BYTES / 8) {
+            int n = (int) Math.min(CHUNK_BYTES / 8, dst.length - at);
+            ByteBuffer staging = staging(n * 8L);
+            backend.read(src, (offset + at) * 8, staging);
+            staging.asDoubleBuffer().get(dst, (int) at, n);
+        }
+    }
+
+    private static void requireType(String what, Buffer buffer, ElementType type) {
+        if (buffer.elementType() != type) {
+            throw new IllegalArgumentException(what + ": " + buffer + " holds " + buffer.elementType().pyName()
+                    + ", the host array is " + type.pyName());
+        }
+    }
+
+    private static ByteBuffer staging(long bytes) {
+        return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+    }
+}
