@@ -37,20 +37,26 @@ final class MemoryGovernor {
         this.mark = configuredMark;
     }
 
-    /** Called before allocating {@code bytes}: collects first when they would pass the mark. */
+    /**
+     * Called before allocating {@code bytes}: collects first when they would pass the mark. A
+     * request counts for at most half the mark, so one tensor larger than the mark allocates
+     * without a collection when little else is live (the mark is not a cap), and a request that
+     * then fails for want of memory leaves the mark as it was.
+     */
     void beforeAllocate(long bytes) {
-        if (backend.memoryStats().liveBytes() + bytes <= mark) {
+        long counted = Math.min(bytes, mark / 2);
+        if (backend.memoryStats().liveBytes() + counted <= mark) {
             return;
         }
         synchronized (this) {
             long live = backend.memoryStats().liveBytes();
-            if (live + bytes <= mark) {
+            if (live + Math.min(bytes, mark / 2) <= mark) {
                 return;
             }
             long start = System.nanoTime();
             int released = collect();
             long after = backend.memoryStats().liveBytes();
-            mark = Math.max(configuredMark, 2 * (after + bytes));
+            mark = Math.max(configuredMark, 2 * after);
             collections++;
             LOG.debug("clgrad {}: {} live bytes + {} requested passed the high-water mark; a collection released {} "
                     + "tensors in {} ms, leaving {} live bytes; mark now {} bytes", device, live, bytes, released,

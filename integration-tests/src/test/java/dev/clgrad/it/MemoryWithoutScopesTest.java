@@ -44,6 +44,10 @@ class MemoryWithoutScopesTest {
     void a_training_loop_without_scopes_stays_bounded_and_returns_to_the_models_size(Device d)
             throws InterruptedException {
         OnDevice.use(d);
+        // a request no device can hold fails clearly and leaves the high-water mark as it was
+        RuntimeException tooBig = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> Tensor.zeros(1L << 40));
+        assertTrue(tooBig.getMessage().contains("1099511627776"), tooBig.getMessage());
         long before = TestDevices.settledLiveBytes(d);
         Tensor.manualSeed(0);
         Tensor x = Tensor.rand(64, 784);
