@@ -131,6 +131,14 @@ public final class Tensor implements AutoCloseable {
         return Creation.fromFloats(data, shape, Device.getDefault());
     }
 
+    /** Like {@link #of(float[], long...)} on the given device. */
+    public static Tensor of(float[] data, Device device, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(device, "of", "device");
+        Checks.notNull(shape, "of", "shape");
+        return Creation.fromFloats(data, shape, device);
+    }
+
     /** Like {@link #of(float[], long...)} with the given dtype. */
     public static Tensor of(double[] data, DType dtype, long... shape) {
         Checks.notNull(data, "of", "data");

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class NullArgumentsTest {
     private static final List<Class<?>> API = List.of(Tensor.class, Torch.class, Variable.class, Autograd.class,
-            TensorScope.class, Device.class);
+            TensorScope.class, Device.class, dev.clgrad.io.Safetensors.class);
     /** {@code Class.method#argument} where null is allowed. */
     private static final Set<String> NULL_ALLOWED = Set.of("Tensor.backward#0", "Tensor.setGrad#0",
             "Autograd.grad#2", "Tensor.equals#0", "Device.equals#0");
@@ -133,6 +133,12 @@ class NullArgumentsTest {
         }
         if (c == boolean.class) {
             return false;
+        }
+        if (c == java.util.Map.class) {
+            return java.util.Map.of();
+        }
+        if (c == java.nio.file.Path.class) {
+            return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "clgrad-null-test.safetensors");
         }
         if (c == Object.class) {
             return new Object();
