@@ -29,11 +29,11 @@ final class Creation {
         }
         Shapes.checkedNumel("empty", shape);
         Layout layout = new Layout(shape, strides, 0);
-        long capacity = layout.numel() == 0 ? 0 : storageExtent(shape, strides);
+        long capacity = layout.numel() == 0 ? 0 : layout.extent();
         if (capacity > Long.MAX_VALUE / dtype.byteSize()) {
             throw new IllegalArgumentException("Storage size calculation overflowed with sizes=" + Shapes.str(shape)
-                    + " and strides=" + Shapes.str(strides) + ": " + capacity + " elements of " + dtype.pyName()
-                    + " need more bytes than a 64-bit count holds; use smaller sizes");
+                    + " and strides=" + Shapes.str(strides) + ": the " + dtype.pyName() + " elements need more bytes "
+                    + "than a 64-bit count holds; use smaller sizes or strides");
         }
         Backend backend = device.backend();
         MemoryGovernor governor = device.governor();
@@ -42,20 +42,6 @@ final class Creation {
         }
         return new Tensor(device, dtype, layout, new Storage(backend, backend.allocate(dtype.elementType(), capacity)),
                 new VersionCounter(), null);
-    }
-
-    /** One past the last element {@code shape} and non-negative {@code strides} reach, checked for overflow. */
-    private static long storageExtent(long[] shape, long[] strides) {
-        long last = 0;
-        try {
-            for (int d = 0; d < shape.length; d++) {
-                last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, strides[d]));
-            }
-            return Math.addExact(last, 1);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("Storage size calculation overflowed with sizes=" + Shapes.str(shape)
-                    + " and strides=" + Shapes.str(strides) + "; use smaller sizes or strides");
-        }
     }
 
     static Tensor fromFloats(float[] data, long[] shape, Device device) {

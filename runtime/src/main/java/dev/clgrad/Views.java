@@ -216,25 +216,12 @@ final class Views {
         }
         Shapes.checkedNumel("asStrided", shape);
         Layout layout = new Layout(shape.clone(), strides.clone(), storageOffset);
-        if (layout.numel() > 0 && (storageOffset < 0 || reachesPast(layout, x.buffer().capacity()))) {
+        if (layout.numel() > 0 && (storageOffset < 0 || layout.extent() > x.buffer().capacity())) {
             throw new IndexOutOfBoundsException("asStrided: shape " + Arrays.toString(shape) + ", strides "
                     + Arrays.toString(strides) + " and offset " + storageOffset + " reach outside the storage of "
                     + x.buffer().capacity() + " elements");
         }
         return make(x, layout, Derivatives.AS_STRIDED, asStridedArgs(layout, x.layout()));
-    }
-
-    /** Whether a layout with non-negative strides touches an element at or past {@code capacity}. */
-    private static boolean reachesPast(Layout l, long capacity) {
-        try {
-            long last = l.offset();
-            for (int d = 0; d < l.dim(); d++) {
-                last = Math.addExact(last, Math.multiplyExact(l.shape()[d] - 1, l.strides()[d]));
-            }
-            return last >= capacity;
-        } catch (ArithmeticException e) {
-            return true;
-        }
     }
 
     /** The arguments of {@code AsStridedBackward0} for a view with {@code view} over {@code input}. */

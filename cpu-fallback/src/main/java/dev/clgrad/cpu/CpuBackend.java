@@ -1,11 +1,11 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
-import dev.clgrad.spi.HostTransferChecks;
 import dev.clgrad.spi.DeviceInfo;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.HostTransferChecks;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.LayoutBounds;
 import dev.clgrad.spi.MemorySettings;

@@ -1,7 +1,7 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.ElementType;
 
 /**
  * A CPU buffer: one Java array, {@code float[]} for FLOAT32 and {@code double[]} for FLOAT64

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clgrad.spi.ElementType;
-import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.BackendProvider;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.DeviceInfo;
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.MemoryStats;
 import java.util.List;
 import java.util.ServiceLoader;

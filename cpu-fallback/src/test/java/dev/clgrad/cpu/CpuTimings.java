@@ -1,9 +1,9 @@
 package dev.clgrad.cpu;
 
-import dev.clgrad.spi.ElementType;
-import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.RandomOp;
 import dev.clgrad.spi.ReduceOp;

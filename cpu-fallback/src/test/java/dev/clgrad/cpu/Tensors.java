@@ -3,9 +3,9 @@ package dev.clgrad.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.HostTransfers;
-import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.DeviceInfo;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.HostTransferChecks;
 import dev.clgrad.spi.LayoutBounds;

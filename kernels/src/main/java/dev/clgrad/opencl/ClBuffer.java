@@ -1,7 +1,7 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.ElementType;
 import org.jocl.cl_mem;
 
 import java.util.concurrent.atomic.AtomicBoolean;

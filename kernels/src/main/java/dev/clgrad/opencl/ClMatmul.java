@@ -1,7 +1,7 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
 

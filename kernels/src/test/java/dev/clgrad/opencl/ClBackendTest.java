@@ -1,9 +1,9 @@
 package dev.clgrad.opencl;
 
-import dev.clgrad.spi.ElementType;
-import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.HostTransfers;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.View;
 import org.junit.jupiter.api.Test;

@@ -19,46 +19,51 @@ public final class HostTransfers {
     /** Copies {@code src} into elements {@code [0, src.length)} of a FLOAT32 buffer. */
     public static void write(Backend backend, Buffer dst, float[] src) {
         requireType("write", dst, ElementType.FLOAT32);
-        for (long at = 0; at < src.length; at += CHUNK_BYTES / 4) {
-            int from = (int) at;
-            int n = (int) Math.min(CHUNK_BYTES / 4, src.length - at);
-            ByteBuffer staging = staging(n * 4L);
-            staging.asFloatBuffer().put(src, from, n);
+        inPieces(src.length, 4, (at, n, staging) -> {
+            staging.asFloatBuffer().put(src, (int) at, n);
             backend.write(dst, at * 4, staging);
-        }
+        });
     }
 
     /** Copies {@code src} into elements {@code [0, src.length)} of a FLOAT64 buffer. */
     public static void write(Backend backend, Buffer dst, double[] src) {
         requireType("write", dst, ElementType.FLOAT64);
-        for (long at = 0; at < src.length; at += CHUNK_BYTES / 8) {
-            int from = (int) at;
-            int n = (int) Math.min(CHUNK_BYTES / 8, src.length - at);
-            ByteBuffer staging = staging(n * 8L);
-            staging.asDoubleBuffer().put(src, from, n);
+        inPieces(src.length, 8, (at, n, staging) -> {
+            staging.asDoubleBuffer().put(src, (int) at, n);
             backend.write(dst, at * 8, staging);
-        }
+        });
     }
 
     /** Copies {@code dst.length} elements from element {@code offset} of a FLOAT32 buffer. */
     public static void read(Backend backend, Buffer src, long offset, float[] dst) {
         requireType("read", src, ElementType.FLOAT32);
-        for (long at = 0; at < dst.length; at += CHUNK_BYTES / 4) {
-            int n = (int) Math.min(CHUNK_BYTES / 4, dst.length - at);
-            ByteBuffer staging = staging(n * 4L);
+        inPieces(dst.length, 4, (at, n, staging) -> {
             backend.read(src, (offset + at) * 4, staging);
             staging.asFloatBuffer().get(dst, (int) at, n);
-        }
+        });
     }
 
     /** Copies {@code dst.length} elements from element {@code offset} of a FLOAT64 buffer. */
     public static void read(Backend backend, Buffer src, long offset, double[] dst) {
         requireType("read", src, ElementType.FLOAT64);
-        for (long at = 0; at < dst.length; at += CHUNK_BYTES / 8) {
-            int n = (int) Math.min(CHUNK_BYTES / 8, dst.length - at);
-            ByteBuffer staging = staging(n * 8L);
+        inPieces(dst.length, 8, (at, n, staging) -> {
             backend.read(src, (offset + at) * 8, staging);
             staging.asDoubleBuffer().get(dst, (int) at, n);
+        });
+    }
+
+    /** Moves {@code n} elements from element {@code at} of the host array through {@code staging}. */
+    @FunctionalInterface
+    private interface Piece {
+        void move(long at, int n, ByteBuffer staging);
+    }
+
+    /** Cuts {@code length} elements of {@code elementBytes} each into pieces of at most {@link #CHUNK_BYTES}. */
+    private static void inPieces(int length, int elementBytes, Piece piece) {
+        int perPiece = CHUNK_BYTES / elementBytes;
+        for (long at = 0; at < length; at += perPiece) {
+            int n = (int) Math.min(perPiece, length - at);
+            piece.move(at, n, staging((long) n * elementBytes));
         }
     }
 

@@ -110,6 +110,9 @@ public final class Layout {
      * {@code is_non_overlapping_and_dense}).
      */
     public boolean isNonOverlappingAndDense() {
+        if (contiguous) {
+            return true;
+        }
         int rank = shape.length;
         if (rank == 1) {
             return shape[0] < 2 || strides[0] == 1;
@@ -140,16 +143,23 @@ public final class Layout {
         return true;
     }
 
-    /** One past the largest element index this layout touches (its {@code offset} when empty). */
+    /**
+     * One past the largest element index this layout touches (its {@code offset} when empty), for
+     * non-negative strides; {@link Long#MAX_VALUE} when that index does not fit in a long.
+     */
     public long extent() {
         if (numel == 0) {
             return offset;
         }
-        long last = offset;
-        for (int d = 0; d < shape.length; d++) {
-            last += (shape[d] - 1) * strides[d];
+        try {
+            long last = offset;
+            for (int d = 0; d < shape.length; d++) {
+                last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, strides[d]));
+            }
+            return Math.addExact(last, 1);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
-        return last + 1;
     }
 
     @Override
