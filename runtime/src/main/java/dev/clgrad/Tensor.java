@@ -28,14 +28,16 @@ import java.util.Arrays;
  * A tensor is not thread-safe; distinct tensors may be used from distinct threads.
  */
 public final class Tensor implements AutoCloseable {
-    private final Device device;
-    private final DType dtype;
-    private final Layout layout;
-    private final Storage storage;
+    // not final: setData (PyTorch's `t.data = other`) swaps them, so Module.to moves a
+    // parameter without changing the object an optimizer holds
+    private Device device;
+    private DType dtype;
+    private Layout layout;
+    private Storage storage;
     private final VersionCounter version;
     /** The base this is a differentiable view of (never itself a view), or null. */
     private final Tensor viewBase;
-    private final TensorResource resource;
+    private TensorResource resource;
 
     private boolean noGradView;
     /** Autograd state; null until the tensor takes part in autograd. */
@@ -785,6 +787,33 @@ public final class Tensor implements AutoCloseable {
     public Tensor data() {
         checkOpen("data");
         return shareStorage(layout, true);
+    }
+
+    /**
+     * Makes this tensor hold {@code src}'s elements, shape, dtype and device, sharing its storage
+     * (PyTorch's {@code t.data = src}): the object, its autograd state and its version counter
+     * stay, so whoever holds this tensor (an optimizer) sees the change. Views made of this
+     * tensor before keep the old storage.
+     */
+    public void setData(Tensor src) {
+        Checks.notNull(src, "setData", "src");
+        checkOpen("setData");
+        src.checkOpen("setData");
+        if (src == this) {
+            return;
+        }
+        if (requiresGrad() && !src.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("setData: a tensor that requires grad cannot hold " + src.dtype.pyName()
+                    + " data; only floating point tensors can require gradients");
+        }
+        src.storage.retain();
+        TensorResource old = resource;
+        resource = TensorResource.register(this, src.storage);
+        storage = src.storage;
+        device = src.device;
+        dtype = src.dtype;
+        layout = src.layout;
+        old.close();
     }
 
     /** Keeps the gradient of this non-leaf in {@link #grad()} after backward. */

@@ -64,6 +64,9 @@ final class SafetensorsHeader {
         return switch (dtype) {
             case FLOAT32 -> "F32";
             case FLOAT64 -> "F64";
+            case INT64 -> "I64";
+            case UINT8 -> "U8";
+            case BOOL -> "BOOL";
         };
     }
 
