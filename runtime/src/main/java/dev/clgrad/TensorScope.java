@@ -51,6 +51,20 @@ public final class TensorScope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Takes {@code t} out of whatever scope tracks it, on any thread, so that no scope closes it
+     * and returns it: for tensors owned by long-lived objects (optimizer state, module buffers,
+     * prefetched batches) that may be created while a user's scope is open. Their owner closes
+     * them, or the garbage collector reclaims them.
+     */
+    public static Tensor persist(Tensor t) {
+        Checks.notNull(t, "persist", "t");
+        if (t.scope != null) {
+            t.scope.untrack(t);
+        }
+        return t;
+    }
+
     private void moveToParent(Tensor t) {
         if (t.scope == this) {
             untrack(t);
