@@ -71,6 +71,33 @@ final class Creation {
         return t;
     }
 
+    static Tensor fromLongs(long[] data, long[] shape, Device device) {
+        long[] s = shapeFor("Tensor.of", data.length, shape);
+        Tensor t = Creation.empty(device, DType.INT64, s);
+        if (data.length > 0) {
+            HostTransfers.write(device.backend(), t.buffer(), data);
+        }
+        return t;
+    }
+
+    /** Bytes as UINT8 or BOOL (0 or 1 per byte; the caller normalised them). */
+    static Tensor fromBytes(byte[] data, DType dtype, long[] shape, Device device) {
+        long[] s = shapeFor("Tensor.of", data.length, shape);
+        Tensor t = Creation.empty(device, dtype, s);
+        if (data.length > 0) {
+            HostTransfers.write(device.backend(), t.buffer(), data);
+        }
+        return t;
+    }
+
+    static Tensor fromBooleans(boolean[] data, long[] shape, Device device) {
+        byte[] b = new byte[data.length];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (data[i] ? 1 : 0);
+        }
+        return fromBytes(b, DType.BOOL, shape, device);
+    }
+
     static Tensor fromRows(double[][] rows, Device device) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
         double[] flat = new double[rows.length * cols];
@@ -110,7 +137,42 @@ final class Creation {
         return t;
     }
 
+    /** {@code arange} in {@code dtype}: float32 is computed as before; int64 counts exactly. */
+    static Tensor arange(double start, double end, double step, DType dtype, Device device) {
+        if (dtype == DType.FLOAT32) {
+            return arange(start, end, step, device);
+        }
+        long n = arangeLength(start, end, step);
+        if (dtype == DType.FLOAT64) {
+            double[] values = new double[(int) n];
+            for (int i = 0; i < n; i++) {
+                values[i] = start + i * step;
+            }
+            return fromDoubles(values, DType.FLOAT64, new long[] {n}, device);
+        }
+        long[] values = new long[(int) n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (long) (start + i * step);
+        }
+        Tensor longs = fromLongs(values, new long[] {n}, device);
+        if (dtype == DType.INT64) {
+            return longs;
+        }
+        try (longs) {
+            return Pointwise.castIfNeeded(longs, dtype);
+        }
+    }
+
     static Tensor arange(double start, double end, double step, Device device) {
+        long n = arangeLength(start, end, step);
+        float[] values = new float[(int) n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (start + i * step);
+        }
+        return fromFloats(values, new long[] {n}, device);
+    }
+
+    private static long arangeLength(double start, double end, double step) {
         if (step == 0 || Double.isNaN(step)) {
             throw new IllegalArgumentException("arange: step must be nonzero (got " + step + ")");
         }
@@ -125,15 +187,16 @@ final class Creation {
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("arange: " + n + " elements is too many for one host array");
         }
-        float[] values = new float[(int) n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) (start + i * step);
-        }
-        return fromFloats(values, new long[] {n}, device);
+        return n;
     }
 
     static Tensor random(RandomOp op, DType dtype, long[] shape, Device device) {
         checkShape(op == RandomOp.UNIFORM ? "rand" : "randn", shape);
+        if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException((op == RandomOp.UNIFORM ? "rand" : "randn") + ": \""
+                    + (op == RandomOp.UNIFORM ? "check_uniform_bounds" : "normal_kernel_cpu") + "\" not implemented for '"
+                    + dtype.pyName() + "'; draw floats, or use randint for integers");
+        }
         Tensor t = Creation.empty(device, dtype, shape.clone());
         long[] at = Generator.reserve(op, dtype, t.numel());
         if (t.numel() > 0) {

@@ -14,6 +14,14 @@ final class HostAccess {
     static float[] toFloats(Tensor t) {
         t.checkOpen("toFloatArray");
         int n = hostLength("toFloatArray", t);
+        if (!t.dtype().isFloatingPoint()) {
+            long[] l = toLongs(t);
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = l[i];
+            }
+            return f;
+        }
         if (t.dtype() != DType.FLOAT32) {
             double[] d = toDoubles(t);
             float[] f = new float[n];
@@ -44,9 +52,79 @@ final class HostAccess {
             }
             return out;
         }
+        if (!t.dtype().isFloatingPoint()) {
+            long[] l = toLongs(t);
+            for (int i = 0; i < n; i++) {
+                out[i] = l[i];
+            }
+            return out;
+        }
         float[] f = toFloats(t);
         for (int i = 0; i < n; i++) {
             out[i] = f[i];
+        }
+        return out;
+    }
+
+    /** The elements as longs: integers as they are, bools as 0 or 1, floats truncated toward zero. */
+    static long[] toLongs(Tensor t) {
+        t.checkOpen("toLongArray");
+        int n = hostLength("toLongArray", t);
+        long[] out = new long[n];
+        if (n == 0) {
+            return out;
+        }
+        switch (t.dtype()) {
+            case INT64 -> {
+                try (Tensor c = dense(t)) {
+                    HostTransfers.read(t.backend(), c.buffer(), c.layout().offset(), out);
+                }
+            }
+            case UINT8, BOOL -> {
+                byte[] b = bytes(t);
+                for (int i = 0; i < n; i++) {
+                    out[i] = b[i] & 0xff;
+                }
+            }
+            default -> {
+                double[] d = toDoubles(t);
+                for (int i = 0; i < n; i++) {
+                    out[i] = (long) d[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The elements as booleans: nonzero (NaN included) is true. */
+    static boolean[] toBooleans(Tensor t) {
+        t.checkOpen("toBooleanArray");
+        int n = hostLength("toBooleanArray", t);
+        boolean[] out = new boolean[n];
+        if (t.dtype() == DType.BOOL || t.dtype() == DType.UINT8) {
+            byte[] b = n == 0 ? new byte[0] : bytes(t);
+            for (int i = 0; i < n; i++) {
+                out[i] = b[i] != 0;
+            }
+        } else if (t.dtype().isFloatingPoint()) {
+            double[] d = toDoubles(t);
+            for (int i = 0; i < n; i++) {
+                out[i] = d[i] != 0;
+            }
+        } else {
+            long[] l = toLongs(t);
+            for (int i = 0; i < n; i++) {
+                out[i] = l[i] != 0;
+            }
+        }
+        return out;
+    }
+
+    /** The raw bytes of a UINT8 or BOOL tensor in row-major order. */
+    private static byte[] bytes(Tensor t) {
+        byte[] out = new byte[hostLength("read", t)];
+        try (Tensor c = dense(t)) {
+            HostTransfers.read(t.backend(), c.buffer(), c.layout().offset(), out);
         }
         return out;
     }
@@ -110,6 +188,12 @@ final class HostAccess {
     /** {@code t}'s values on {@code target}, through the host. */
     static Tensor copyTo(Tensor t, Device target) {
         long[] shape = t.layout().dim() == 0 ? new long[0] : t.layout().shape().clone();
+        if (t.dtype() == DType.INT64) {
+            return Creation.fromLongs(toLongs(t), shape, target);
+        }
+        if (t.dtype() == DType.UINT8 || t.dtype() == DType.BOOL) {
+            return Creation.fromBytes(t.numel() == 0 ? new byte[0] : bytes(t), t.dtype(), shape, target);
+        }
         if (t.dtype() == DType.FLOAT64) {
             return Creation.fromDoubles(toDoubles(t), t.dtype(), shape, target);
         }

@@ -15,31 +15,94 @@ final class Pointwise {
     private Pointwise() {
     }
 
-    /** {@code op(x)} recorded with {@code formula} (null: not differentiable). */
+    /**
+     * {@code op(x)} recorded with {@code formula} (null: not differentiable). A floating op on an
+     * integer or boolean tensor computes in the default float type, as PyTorch's {@code exp} or
+     * {@code sqrt} of an int64 tensor does.
+     */
     static Tensor unary(String name, Tensor x, ElementwiseOp op, Formula formula) {
         x.checkOpen(name);
-        Tensor out = Creation.empty(x.device(), x.dtype(), x.layout().shape());
+        if (op == ElementwiseOp.NEG && x.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(name + ": negation, the `-` operator, on a bool tensor is not "
+                    + "supported; to invert a mask, use logicalNot()");
+        }
+        DType dtype = op.acceptsIntegers() || x.dtype().isFloatingPoint() ? x.dtype() : DType.FLOAT32;
+        Tensor out = Creation.empty(x.device(), dtype, x.layout().shape());
         if (out.numel() > 0) {
-            x.backend().elementwise(op, 0, out.view(), x.view());
+            try (Tensor cx = castIfNeeded(x, dtype)) {
+                x.backend().elementwise(op, 0, out.view(), (cx == null ? x : cx).view());
+            }
         }
         return formula == null ? out : Recorder.record(out, formula, x);
     }
 
     /**
-     * {@code op(x, s)} for a scalar {@code s}. With {@code wrapped}, the node gets PyTorch's
-     * second (None) edge for the scalar operand.
+     * {@code op(x, s)} for a scalar {@code s}, a PyTorch "wrapped number": a {@code double} is a
+     * float scalar ({@code intTensor.add(2.0)} is float32), a {@code long} an integer one (it keeps
+     * an integer tensor's type). With {@code wrapped}, the node gets PyTorch's second (None) edge
+     * for the scalar operand.
      */
-    static Tensor scalar(String name, Tensor x, double s, ElementwiseOp op, Formula formula, boolean wrapped) {
+    static Tensor scalar(String name, Tensor x, double s, boolean floatScalar, ElementwiseOp op, Formula formula,
+                         boolean wrapped) {
         x.checkOpen(name);
-        Tensor out = Creation.empty(x.device(), x.dtype(), x.layout().shape());
+        DType dtype = resultType(x, floatScalar);
+        if (!op.acceptsIntegers() && !dtype.isFloatingPoint()) {
+            dtype = DType.FLOAT32;
+        }
+        checkBoolArithmetic(name, op, dtype);
+        Tensor out = Creation.empty(x.device(), dtype, x.layout().shape());
         if (out.numel() > 0) {
-            x.backend().elementwise(op, s, out.view(), x.view());
+            try (Tensor cx = castIfNeeded(x, dtype)) {
+                x.backend().elementwise(op, s, out.view(), (cx == null ? x : cx).view());
+            }
         }
         if (formula == null) {
             return out;
         }
         Tensor[] inputs = wrapped ? new Tensor[] {x, null} : new Tensor[] {x};
         return Recorder.record(out, formula, inputs, s);
+    }
+
+    /** As {@link #scalar(String, Tensor, double, boolean, ElementwiseOp, Formula, boolean)} with a float scalar. */
+    static Tensor scalar(String name, Tensor x, double s, ElementwiseOp op, Formula formula, boolean wrapped) {
+        return scalar(name, x, s, true, op, formula, wrapped);
+    }
+
+    /** {@code x op s} as a bool tensor, compared in {@code result_type(x, s)}. */
+    static Tensor compare(String name, Tensor x, double s, boolean floatScalar, ElementwiseOp op) {
+        x.checkOpen(name);
+        DType compute = resultType(x, floatScalar);
+        Tensor out = Creation.empty(x.device(), DType.BOOL, x.layout().shape());
+        if (out.numel() > 0) {
+            try (Tensor cx = castIfNeeded(x, compute)) {
+                x.backend().elementwise(op, s, out.view(), (cx == null ? x : cx).view());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code a op b} as a bool tensor, broadcast, compared in {@code result_type(a, b)}; {@code <}
+     * and {@code <=} are {@code >} and {@code >=} with the operands swapped.
+     */
+    static Tensor compare(String name, Tensor a, Tensor b, ElementwiseOp op) {
+        a.checkOpen(name);
+        b.checkOpen(name);
+        Tensor.checkSameDevice(name, a, b);
+        DType compute = resultType(a, b);
+        long[] shape = Shapes.broadcast(name, a.layout().shape(), b.layout().shape());
+        Tensor out = Creation.empty(a.device(), DType.BOOL, shape);
+        if (out.numel() > 0) {
+            try (Tensor ca = castIfNeeded(a, compute); Tensor cb = castIfNeeded(b, compute)) {
+                View va = broadcastView(ca == null ? a : ca, shape);
+                View vb = broadcastView(cb == null ? b : cb, shape);
+                boolean swap = op == ElementwiseOp.LT_SCALAR || op == ElementwiseOp.LE_SCALAR;
+                ElementwiseOp binaryOp = op == ElementwiseOp.LT_SCALAR ? ElementwiseOp.GT
+                        : op == ElementwiseOp.LE_SCALAR ? ElementwiseOp.GE : op;
+                a.backend().elementwise(binaryOp, 0, out.view(), swap ? vb : va, swap ? va : vb);
+            }
+        }
+        return out;
     }
 
     /**
@@ -51,6 +114,9 @@ final class Pointwise {
      */
     static Tensor pow(Tensor x, double e) {
         x.checkOpen("pow");
+        if (!x.dtype().isFloatingPoint()) {
+            return pow(x.to(DType.FLOAT32), e); // a float exponent: result_type is float32
+        }
         Tensor out = Creation.empty(x.device(), x.dtype(), x.layout().shape());
         if (out.numel() > 0) {
             powInto(x.backend(), e, out.view(), x.view());
@@ -88,12 +154,19 @@ final class Pointwise {
         return Recorder.record(out, Derivatives.RPOW_SCALAR, new Tensor[] {null, x}, base);
     }
 
-    /** {@code op(a, b)} with broadcasting and dtype promotion. */
+    /**
+     * {@code op(a, b)} with broadcasting and dtype promotion ({@code result_type}); a floating
+     * op on integers ({@code div}) computes in the default float type.
+     */
     static Tensor binary(String name, Tensor a, Tensor b, ElementwiseOp op, Formula formula) {
         a.checkOpen(name);
         b.checkOpen(name);
         Tensor.checkSameDevice(name, a, b);
         DType dtype = resultType(a, b);
+        if (!op.acceptsIntegers() && !dtype.isFloatingPoint()) {
+            dtype = DType.FLOAT32;
+        }
+        checkBoolArithmetic(name, op, dtype);
         long[] shape = Shapes.broadcast(name, a.layout().shape(), b.layout().shape());
         Tensor out = Creation.empty(a.device(), dtype, shape);
         if (out.numel() > 0) {
@@ -105,12 +178,16 @@ final class Pointwise {
         return formula == null ? out : Recorder.record2(out, formula, a, b);
     }
 
-    /** {@code cond != 0 ? a : b}, differentiable in {@code a} and {@code b}. */
+    /** {@code cond ? a : b} for a bool {@code cond}, differentiable in {@code a} and {@code b}. */
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
         String name = "where";
         cond.checkOpen(name);
         a.checkOpen(name);
         b.checkOpen(name);
+        if (cond.dtype() != DType.BOOL) {
+            throw new IllegalArgumentException("where: expected condition to be a boolean tensor, but got a tensor "
+                    + "with dtype " + cond.dtype().pyName() + "; make one with a comparison (x.gt(0)) or to(DType.BOOL)");
+        }
         Tensor.checkSameDevice(name, cond, a);
         Tensor.checkSameDevice(name, a, b);
         DType dtype = resultType(a, b);
@@ -118,10 +195,9 @@ final class Pointwise {
                 b.layout().shape());
         Tensor out = Creation.empty(a.device(), dtype, shape);
         if (out.numel() > 0) {
-            try (Tensor cc = castIfNeeded(cond, dtype); Tensor ca = castIfNeeded(a, dtype);
-                 Tensor cb = castIfNeeded(b, dtype)) {
+            try (Tensor ca = castIfNeeded(a, dtype); Tensor cb = castIfNeeded(b, dtype)) {
                 a.backend().elementwise(ElementwiseOp.WHERE, 0, out.view(),
-                        broadcastView(cc == null ? cond : cc, shape), broadcastView(ca == null ? a : ca, shape),
+                        broadcastView(cond, shape), broadcastView(ca == null ? a : ca, shape),
                         broadcastView(cb == null ? b : cb, shape));
             }
         }
@@ -129,16 +205,45 @@ final class Pointwise {
     }
 
     /**
-     * PyTorch's {@code result_type} for two floating tensors: a 0-dim operand does not promote a
-     * dimensioned one ({@code ones(3) + tensor(0.5, float64)} stays float32).
+     * PyTorch's {@code result_type} of two tensors: dimensioned operands outrank 0-dim ones, which
+     * count only when of a higher kind ({@code ones(3) + tensor(0.5, float64)} stays float32, but
+     * {@code arange(3, INT64) + tensor(0.5)} is float32).
      */
     static DType resultType(Tensor a, Tensor b) {
         boolean aScalar = a.dim() == 0;
         boolean bScalar = b.dim() == 0;
         if (aScalar != bScalar) {
-            return aScalar ? b.dtype() : a.dtype();
+            return aScalar ? combine(b.dtype(), a.dtype()) : combine(a.dtype(), b.dtype());
         }
         return DType.promote(a.dtype(), b.dtype());
+    }
+
+    /**
+     * {@code result_type} of a tensor and a wrapped number: a float number is the default dtype
+     * (float32), an integer one int64, and either counts only when of a higher kind.
+     */
+    static DType resultType(Tensor x, boolean floatScalar) {
+        return combine(x.dtype(), floatScalar ? DType.FLOAT32 : DType.INT64);
+    }
+
+    /** PyTorch's {@code combine_categories}: a lower-priority type counts only when of a higher kind. */
+    static DType combine(DType higher, DType lower) {
+        if (higher.isFloatingPoint()) {
+            return higher;
+        }
+        if (higher == DType.BOOL || lower.isFloatingPoint()) {
+            return DType.promote(higher, lower);
+        }
+        return higher;
+    }
+
+    /** PyTorch refuses subtraction on bools (it is ambiguous: xor or not?). */
+    private static void checkBoolArithmetic(String name, ElementwiseOp op, DType dtype) {
+        if (dtype == DType.BOOL && (op == ElementwiseOp.SUB || op == ElementwiseOp.RSUB_SCALAR
+                || (op == ElementwiseOp.ADD_SCALAR && name.equals("sub")))) {
+            throw new IllegalArgumentException(name + ": subtraction, the `-` operator, with a bool tensor is not "
+                    + "supported; use logicalXor() or cast with to(DType.INT64) first");
+        }
     }
 
     /** A copy of {@code t} in {@code dtype}, or null when it already has that dtype. */

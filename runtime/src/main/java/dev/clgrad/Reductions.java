@@ -18,6 +18,7 @@ final class Reductions {
     }
 
     static Tensor mean(Tensor x) {
+        requireFloating("mean", x);
         Tensor out = reduceAll("mean", x, ReduceOp.SUM);
         scaleInPlace(out, x.numel());
         return Recorder.record(out, Derivatives.MEAN, x);
@@ -44,6 +45,7 @@ final class Reductions {
 
     static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
         Checks.notNull(dims, "mean", "dims");
+        requireFloating("mean", x);
         int[] wrapped = wrapDims("mean", allIfEmpty(dims, x.dim()), x.dim());
         Tensor out = reduceDims("mean", x, ReduceOp.SUM, wrapped, keepDim);
         long count = 1;
@@ -67,6 +69,7 @@ final class Reductions {
     /** The 2-norm of all elements, {@code sqrt(sum(x * x))}. */
     static Tensor norm(Tensor x) {
         x.checkOpen("norm");
+        requireFloating("norm", x);
         Tensor out;
         try (Tensor squares = Creation.empty(x.device(), x.dtype(), x.layout().shape())) {
             if (x.numel() > 0) {
@@ -85,17 +88,53 @@ final class Reductions {
         }
     }
 
+    /** PyTorch cannot infer a mean's (or norm's) dtype from an integer or bool tensor. */
+    private static void requireFloating(String op, Tensor x) {
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + "(): could not infer output dtype. Input dtype must be either a "
+                    + "floating point or complex dtype. Got: " + x.dtype().pyName() + "; convert with "
+                    + "to(DType.FLOAT32) first");
+        }
+    }
+
+    /**
+     * The type a reduction runs in: floating types as they are; otherwise int64 (a sum of bools
+     * or bytes counts in int64, as PyTorch's does; max and min convert back afterwards).
+     */
+    private static DType reduceType(Tensor x) {
+        return x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64;
+    }
+
+    /** The result's dtype: a sum of integers or bools is int64, max and min keep the input's. */
+    private static DType resultType(Tensor x, ReduceOp reduce) {
+        return reduce == ReduceOp.SUM ? reduceType(x) : x.dtype();
+    }
+
+    /** Runs {@code reduce} of {@code x} into {@code kept}-shaped {@code out}, casting non-float inputs. */
+    private static Tensor reduceInto(Tensor x, ReduceOp reduce, long[] outShape, long[] kept) {
+        DType type = reduceType(x);
+        Tensor out = Creation.empty(x.device(), type, outShape);
+        try (Tensor cx = Pointwise.castIfNeeded(x, type)) {
+            x.backend().reduce(reduce, (cx == null ? x : cx).view(), new View(out.buffer(), Layout.contiguous(kept)));
+        }
+        DType result = resultType(x, reduce);
+        if (result == type) {
+            return out;
+        }
+        try (out) {
+            return Pointwise.castIfNeeded(out, result);
+        }
+    }
+
     private static void scaleInPlace(Tensor out, long count) {
         out.backend().elementwise(ElementwiseOp.DIV_SCALAR, count, out.view(), out.view());
     }
 
     private static Tensor reduceAll(String op, Tensor x, ReduceOp reduce) {
         x.checkOpen(op);
-        Tensor out = Creation.empty(x.device(), x.dtype(), new long[0]);
         long[] ones = new long[x.dim()];
         Arrays.fill(ones, 1);
-        x.backend().reduce(reduce, x.view(), new View(out.buffer(), Layout.contiguous(ones)));
-        return out;
+        return reduceInto(x, reduce, new long[0], ones);
     }
 
     private static Tensor reduceDims(String op, Tensor x, ReduceOp reduce, int[] dims, boolean keepDim) {
@@ -107,9 +146,7 @@ final class Reductions {
             }
         }
         long[] outShape = keepDim ? kept : dropDims(x.layout().shape(), dims);
-        Tensor out = Creation.empty(x.device(), x.dtype(), outShape);
-        x.backend().reduce(reduce, x.view(), new View(out.buffer(), Layout.contiguous(kept)));
-        return out;
+        return reduceInto(x, reduce, outShape, kept);
     }
 
     static int[] wrapDims(String op, int[] dims, int rank) {

@@ -158,6 +158,37 @@ public final class Tensor implements AutoCloseable {
         return Creation.fromDoubles(data, dtype, shape, device);
     }
 
+    /** {@code torch.tensor(data).reshape(shape)} as int64 (shape as in {@link #of(float[], long...)}). */
+    public static Tensor of(long[] data, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(shape, "of", "shape");
+        return Creation.fromLongs(data, shape, Device.getDefault());
+    }
+
+    /** {@code torch.tensor(data).reshape(shape)} as bool. */
+    public static Tensor of(boolean[] data, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(shape, "of", "shape");
+        return Creation.fromBooleans(data, shape, Device.getDefault());
+    }
+
+    /**
+     * One unsigned value (0..255) per byte, as {@code dtype}: {@link DType#UINT8} keeps the bytes
+     * (raw image data), any other dtype converts them ({@code torch.tensor(data, dtype=...)}).
+     */
+    public static Tensor of(byte[] data, DType dtype, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(dtype, "of", "dtype");
+        Checks.notNull(shape, "of", "shape");
+        Tensor bytes = Creation.fromBytes(data, DType.UINT8, shape, Device.getDefault());
+        if (dtype == DType.UINT8) {
+            return bytes;
+        }
+        try (bytes) {
+            return Pointwise.castIfNeeded(bytes, dtype);
+        }
+    }
+
     /** {@code torch.tensor([v0, v1, ...])}: a 1-D float32 tensor. */
     public static Tensor of(double... values) {
         Checks.notNull(values, "of", "values");
@@ -193,12 +224,27 @@ public final class Tensor implements AutoCloseable {
         return Creation.full(value, DType.FLOAT32, shape, Device.getDefault());
     }
 
+    /** {@code torch.full(shape, value)} with an integer value: int64, as PyTorch infers it. */
+    public static Tensor full(long value, long... shape) {
+        Checks.notNull(shape, "full", "shape");
+        return Creation.full(value, DType.INT64, shape, Device.getDefault());
+    }
+
     /** A tensor of {@code value} with the given dtype on the given device. */
     public static Tensor full(double value, DType dtype, Device device, long... shape) {
         Checks.notNull(dtype, "full", "dtype");
         Checks.notNull(device, "full", "device");
         Checks.notNull(shape, "full", "shape");
         return Creation.full(value, dtype, shape, device);
+    }
+
+    /**
+     * {@code torch.arange(start, end, step, dtype=dtype)}: {@code arange(0, 10, 1, DType.INT64)}
+     * counts exactly; the other {@code arange} forms stay float32.
+     */
+    public static Tensor arange(double start, double end, double step, DType dtype) {
+        Checks.notNull(dtype, "arange", "dtype");
+        return Creation.arange(start, end, step, dtype, Device.getDefault());
     }
 
     /** {@code [0, 1, ..., end)} as float32. */
@@ -379,9 +425,14 @@ public final class Tensor implements AutoCloseable {
         return Pointwise.binary("add", this, other, ElementwiseOp.ADD, Derivatives.ADD);
     }
 
-    /** {@code this + s}. */
+    /** {@code this + s}; a float scalar makes an integer tensor's result float32, as in PyTorch. */
     public Tensor add(double s) {
         return Pointwise.scalar("add", this, s, ElementwiseOp.ADD_SCALAR, Derivatives.ADD_SCALAR, true);
+    }
+
+    /** {@code this + s} with an integer scalar: an integer tensor stays integer. */
+    public Tensor add(long s) {
+        return Pointwise.scalar("add", this, s, false, ElementwiseOp.ADD_SCALAR, Derivatives.ADD_SCALAR, true);
     }
 
     /** {@code this - other}, broadcast. */
@@ -393,6 +444,12 @@ public final class Tensor implements AutoCloseable {
     /** {@code this - s}. */
     public Tensor sub(double s) {
         return Pointwise.scalar("sub", this, -s, ElementwiseOp.ADD_SCALAR, Derivatives.SUB_SCALAR, true);
+    }
+
+    /** {@code this - s} with an integer scalar: an integer tensor stays integer. */
+    public Tensor sub(long s) {
+        return Pointwise.scalar("sub", this, -(double) s, false, ElementwiseOp.ADD_SCALAR, Derivatives.SUB_SCALAR,
+                true);
     }
 
     /** {@code s - this} (PyTorch's {@code rsub}). */
@@ -409,6 +466,11 @@ public final class Tensor implements AutoCloseable {
     /** {@code this * s}. */
     public Tensor mul(double s) {
         return Pointwise.scalar("mul", this, s, ElementwiseOp.MUL_SCALAR, Derivatives.MUL_SCALAR, true);
+    }
+
+    /** {@code this * s} with an integer scalar: an integer tensor stays integer. */
+    public Tensor mul(long s) {
+        return Pointwise.scalar("mul", this, s, false, ElementwiseOp.MUL_SCALAR, Derivatives.MUL_SCALAR, true);
     }
 
     /** {@code this / other}, broadcast. */
@@ -503,58 +565,115 @@ public final class Tensor implements AutoCloseable {
         return Pointwise.unary("relu", this, ElementwiseOp.RELU, Derivatives.RELU);
     }
 
-    /** 1 where {@code this == other}, else 0 (same dtype; not differentiable). */
+    /** {@code cond ? a : b} for a bool {@code cond}, broadcast ({@code torch.where}); as {@link Torch#where}. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return Torch.where(cond, a, b);
+    }
+
+    /** {@code !this} as a bool tensor: true where an element is zero ({@code logical_not}). */
+    public Tensor logicalNot() {
+        return Pointwise.compare("logical_not", this, 0L, false, ElementwiseOp.EQ_SCALAR);
+    }
+
+    /** Whether the dtype is float32 or float64. */
+    public boolean isFloatingPoint() {
+        return dtype.isFloatingPoint();
+    }
+
+    /** {@code this == other}, broadcast, as a bool tensor (not differentiable). */
     public Tensor eq(Tensor other) {
         Checks.notNull(other, "eq", "other");
-        return Pointwise.binary("eq", this, other, ElementwiseOp.EQ, null);
+        return Pointwise.compare("eq", this, other, ElementwiseOp.EQ);
     }
 
-    /** 1 where {@code this == s}, else 0. */
+    /** {@code this == s} as a bool tensor. */
     public Tensor eq(double s) {
-        return Pointwise.scalar("eq", this, s, ElementwiseOp.EQ_SCALAR, null, false);
+        return Pointwise.compare("eq", this, s, true, ElementwiseOp.EQ_SCALAR);
     }
 
-    /** 1 where {@code this > other}, else 0. */
-    public Tensor gt(Tensor other) {
-        Checks.notNull(other, "gt", "other");
-        return Pointwise.binary("gt", this, other, ElementwiseOp.GT, null);
+    /** {@code this == s} as a bool tensor, compared as integers on an integer tensor. */
+    public Tensor eq(long s) {
+        return Pointwise.compare("eq", this, s, false, ElementwiseOp.EQ_SCALAR);
     }
 
-    /** 1 where {@code this > s}, else 0. */
-    public Tensor gt(double s) {
-        return Pointwise.scalar("gt", this, s, ElementwiseOp.GT_SCALAR, null, false);
-    }
-
-    /** 1 where {@code this != other} (NaN differs from everything), else 0. */
+    /** {@code this != other}, broadcast, as a bool tensor (NaN differs from everything). */
     public Tensor ne(Tensor other) {
         Checks.notNull(other, "ne", "other");
-        return eq(other).rsub(1);
+        return Pointwise.compare("ne", this, other, ElementwiseOp.NE);
     }
 
-    /** 1 where {@code this != s}, else 0. */
+    /** {@code this != s} as a bool tensor. */
     public Tensor ne(double s) {
-        return eq(s).rsub(1);
+        return Pointwise.compare("ne", this, s, true, ElementwiseOp.NE_SCALAR);
     }
 
-    /** 1 where {@code this < s}, else 0 (NaN compares false). */
-    public Tensor lt(double s) {
-        return Creation.full(s, dtype, new long[0], device).gt(this);
+    /** {@code this != s} as a bool tensor. */
+    public Tensor ne(long s) {
+        return Pointwise.compare("ne", this, s, false, ElementwiseOp.NE_SCALAR);
     }
 
-    /** 1 where {@code this <= s}, else 0 (NaN compares false). */
-    public Tensor le(double s) {
-        return Creation.full(s, dtype, new long[0], device).ge(this);
+    /** {@code this > other}, broadcast, as a bool tensor (NaN compares false). */
+    public Tensor gt(Tensor other) {
+        Checks.notNull(other, "gt", "other");
+        return Pointwise.compare("gt", this, other, ElementwiseOp.GT);
     }
 
-    /** 1 where {@code this >= other}, else 0. */
+    /** {@code this > s} as a bool tensor. */
+    public Tensor gt(double s) {
+        return Pointwise.compare("gt", this, s, true, ElementwiseOp.GT_SCALAR);
+    }
+
+    /** {@code this > s} as a bool tensor. */
+    public Tensor gt(long s) {
+        return Pointwise.compare("gt", this, s, false, ElementwiseOp.GT_SCALAR);
+    }
+
+    /** {@code this >= other}, broadcast, as a bool tensor. */
     public Tensor ge(Tensor other) {
         Checks.notNull(other, "ge", "other");
-        return Pointwise.binary("ge", this, other, ElementwiseOp.GE, null);
+        return Pointwise.compare("ge", this, other, ElementwiseOp.GE);
     }
 
-    /** 1 where {@code this >= s}, else 0. */
+    /** {@code this >= s} as a bool tensor. */
     public Tensor ge(double s) {
-        return ge(Creation.full(s, dtype, new long[0], device));
+        return Pointwise.compare("ge", this, s, true, ElementwiseOp.GE_SCALAR);
+    }
+
+    /** {@code this >= s} as a bool tensor. */
+    public Tensor ge(long s) {
+        return Pointwise.compare("ge", this, s, false, ElementwiseOp.GE_SCALAR);
+    }
+
+    /** {@code this < other}, broadcast, as a bool tensor. */
+    public Tensor lt(Tensor other) {
+        Checks.notNull(other, "lt", "other");
+        return Pointwise.compare("lt", this, other, ElementwiseOp.LT_SCALAR);
+    }
+
+    /** {@code this < s} as a bool tensor. */
+    public Tensor lt(double s) {
+        return Pointwise.compare("lt", this, s, true, ElementwiseOp.LT_SCALAR);
+    }
+
+    /** {@code this < s} as a bool tensor. */
+    public Tensor lt(long s) {
+        return Pointwise.compare("lt", this, s, false, ElementwiseOp.LT_SCALAR);
+    }
+
+    /** {@code this <= other}, broadcast, as a bool tensor. */
+    public Tensor le(Tensor other) {
+        Checks.notNull(other, "le", "other");
+        return Pointwise.compare("le", this, other, ElementwiseOp.LE_SCALAR);
+    }
+
+    /** {@code this <= s} as a bool tensor. */
+    public Tensor le(double s) {
+        return Pointwise.compare("le", this, s, true, ElementwiseOp.LE_SCALAR);
+    }
+
+    /** {@code this <= s} as a bool tensor. */
+    public Tensor le(long s) {
+        return Pointwise.compare("le", this, s, false, ElementwiseOp.LE_SCALAR);
     }
 
     /**
@@ -718,6 +837,11 @@ public final class Tensor implements AutoCloseable {
         return InPlace.fill(this, value);
     }
 
+    /** Sets every element to {@code value} (exact on int64 up to 2^53). */
+    public Tensor fill_(long value) {
+        return InPlace.fill(this, value);
+    }
+
     /** Adds {@code other} (broadcast to this shape) in place. */
     public Tensor add_(Tensor other) {
         Checks.notNull(other, "add_", "other");
@@ -743,6 +867,10 @@ public final class Tensor implements AutoCloseable {
     /** Sets whether gradients are computed for this leaf. */
     public Tensor requiresGrad_(boolean requiresGrad) {
         checkOpen("requiresGrad_");
+        if (requiresGrad && !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("requiresGrad_: only Tensors of floating point dtype can require "
+                    + "gradients (this one is " + dtype.pyName() + "); convert it with to(DType.FLOAT32) first");
+        }
         AutogradMeta.setRequiresGrad(this, requiresGrad);
         return this;
     }
@@ -842,7 +970,8 @@ public final class Tensor implements AutoCloseable {
             return this;
         }
         Tensor out = Pointwise.castIfNeeded(this, target);
-        return Recorder.record(out, Derivatives.TO_COPY, this);
+        // an integer or bool result leaves the graph, as in PyTorch
+        return target.isFloatingPoint() ? Recorder.record(out, Derivatives.TO_COPY, this) : out;
     }
 
     /** This tensor on {@code target} (this tensor itself when already there). */
@@ -861,6 +990,16 @@ public final class Tensor implements AutoCloseable {
     /** The elements in row-major order as floats. */
     public float[] toFloatArray() {
         return HostAccess.toFloats(this);
+    }
+
+    /** The elements in row-major order as longs (floats truncated toward zero, bools 0 or 1). */
+    public long[] toLongArray() {
+        return HostAccess.toLongs(this);
+    }
+
+    /** The elements in row-major order as booleans (nonzero is true). */
+    public boolean[] toBooleanArray() {
+        return HostAccess.toBooleans(this);
     }
 
     /** The elements in row-major order as doubles. */

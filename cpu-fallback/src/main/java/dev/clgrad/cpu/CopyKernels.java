@@ -14,7 +14,7 @@ final class CopyKernels {
     private CopyKernels() {
     }
 
-    /** {@code dst[i] = src[i]} in row-major order, rounding FLOAT64 to FLOAT32 where needed. */
+    /** {@code dst[i] = src[i]} in row-major order, converted as {@link CpuElements#convert} does. */
     static void copy(CpuParallel par, View src, View dst) {
         Layout sl = src.layout();
         Layout dl = dst.layout();
@@ -58,8 +58,13 @@ final class CopyKernels {
 
     private static void copyRow(CpuBuffer sb, int so, int ss, CpuBuffer db, int d0, int ds, int n) {
         if (ss == 1 && ds == 1 && sb.dtype == db.dtype) {
-            System.arraycopy(sb.dtype == ElementType.FLOAT32 ? sb.f32 : sb.f64, so,
-                    db.dtype == ElementType.FLOAT32 ? db.f32 : db.f64, d0, n);
+            System.arraycopy(sb.array(), so, db.array(), d0, n);
+            return;
+        }
+        if (!sb.dtype.isFloating() || !db.dtype.isFloating()) {
+            for (int i = 0; i < n; i++, so += ss, d0 += ds) {
+                CpuElements.convert(sb, so, db, d0);
+            }
             return;
         }
         if (db.dtype == ElementType.FLOAT32) {
@@ -119,6 +124,12 @@ final class CopyKernels {
     }
 
     private static void fillRow(CpuBuffer b, int off, int step, int n, double value) {
+        if (!b.dtype.isFloating()) {
+            for (int i = 0; i < n; i++, off += step) {
+                CpuElements.setDouble(b, off, value);
+            }
+            return;
+        }
         if (step == 1) {
             if (b.dtype == ElementType.FLOAT32) {
                 java.util.Arrays.fill(b.f32, off, off + n, (float) value);

@@ -143,10 +143,12 @@ public final class CpuBackend implements Backend {
         CpuBuffer b = hostTransfer("write", dst, byteOffset, src.remaining());
         int from = (int) (byteOffset / b.dtype.byteSize());
         ByteBuffer in = src.duplicate().order(ByteOrder.nativeOrder());
-        if (b.f32 != null) {
-            in.asFloatBuffer().get(b.f32, from, src.remaining() / 4);
-        } else {
-            in.asDoubleBuffer().get(b.f64, from, src.remaining() / 8);
+        int n = src.remaining() / b.dtype.byteSize();
+        switch (b.dtype) {
+            case FLOAT32 -> in.asFloatBuffer().get(b.f32, from, n);
+            case FLOAT64 -> in.asDoubleBuffer().get(b.f64, from, n);
+            case INT64 -> in.asLongBuffer().get(b.i64, from, n);
+            case UINT8, BOOL -> in.get(b.u8, from, n);
         }
     }
 
@@ -155,10 +157,12 @@ public final class CpuBackend implements Backend {
         CpuBuffer b = hostTransfer("read", src, byteOffset, dst.remaining());
         int from = (int) (byteOffset / b.dtype.byteSize());
         ByteBuffer out = dst.duplicate().order(ByteOrder.nativeOrder());
-        if (b.f32 != null) {
-            out.asFloatBuffer().put(b.f32, from, dst.remaining() / 4);
-        } else {
-            out.asDoubleBuffer().put(b.f64, from, dst.remaining() / 8);
+        int n = dst.remaining() / b.dtype.byteSize();
+        switch (b.dtype) {
+            case FLOAT32 -> out.asFloatBuffer().put(b.f32, from, n);
+            case FLOAT64 -> out.asDoubleBuffer().put(b.f64, from, n);
+            case INT64 -> out.asLongBuffer().put(b.i64, from, n);
+            case UINT8, BOOL -> out.put(b.u8, from, n);
         }
     }
 
@@ -173,9 +177,11 @@ public final class CpuBackend implements Backend {
         Objects.requireNonNull(inputs, "elementwise: inputs");
         PrimitiveShapes.arity(op, inputs);
         CpuBuffer ob = checkView("elementwise", op, "out", out, null);
+        ElementType[] types = new ElementType[inputs.length];
         for (int k = 0; k < inputs.length; k++) {
-            checkView("elementwise", op, INPUT_ROLES[k], inputs[k], ob.dtype);
+            types[k] = checkView("elementwise", op, INPUT_ROLES[k], inputs[k], null).dtype;
         }
+        op.checkTypes(ob.dtype, types, "cpu");
         PrimitiveShapes.elementwise(op, out, inputs);
         ElementwiseKernels.run(parallel, op, scalar, out, inputs);
     }
@@ -186,6 +192,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer ib = checkView("reduce", op, "in", in, null);
         checkView("reduce", op, "out", out, ib.dtype);
         PrimitiveShapes.reduce(op, in, out);
+        PrimitiveShapes.reduceType(op, ib.dtype, "cpu");
         ReduceKernels.run(parallel, op, in, out);
     }
 
@@ -200,6 +207,7 @@ public final class CpuBackend implements Backend {
         checkView("matmul", null, "b", b, ab.dtype);
         checkView("matmul", null, "out", out, ab.dtype);
         PrimitiveShapes.matmul(a, b, out, ab.dtype);
+        PrimitiveShapes.floating("matmul", ab.dtype, "cpu");
         MatmulKernels.run(parallel, a, b, out);
     }
 
@@ -220,7 +228,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void random(RandomOp op, long seed, long offset, View dst) {
         Objects.requireNonNull(op, "random: op");
-        checkView("random", op, "dst", dst, null);
+        PrimitiveShapes.floating("random " + op, checkView("random", op, "dst", dst, null).dtype, "cpu");
         if (offset < 0) {
             throw new IllegalArgumentException("random " + op + ": counter offset " + offset + " is negative");
         }

@@ -80,13 +80,7 @@ final class ElementwiseF64 {
                 return true;
             }
             default -> {
-                if (as == 1 && bs == 1 && cs == 1) {
-                    for (int i = from; i < to; i++) {
-                        o[i] = a[i] != 0 ? b[i] : c[i]; // inputs are (condition, a, b)
-                    }
-                    return true;
-                }
-                return false;
+                return false; // WHERE (a BOOL condition) runs in ElementwiseGeneric
             }
         }
     }
@@ -130,11 +124,7 @@ final class ElementwiseF64 {
                     o[oo] = ElementwiseKernels.binary(op, a[ao], b[bo]);
                 }
             }
-            default -> {
-                for (int i = 0; i < n; i++, oo += os, ao += as, bo += bs, co += cs) {
-                    o[oo] = a[ao] != 0 ? b[bo] : c[co];
-                }
-            }
+            default -> throw new IllegalArgumentException("elementwise: " + op + " runs in ElementwiseGeneric");
         }
     }
 
@@ -223,16 +213,6 @@ final class ElementwiseF64 {
             case RDIV_SCALAR -> {
                 for (int i = from; i < to; i++) {
                     o[i] = s / a[i];
-                }
-            }
-            case GT_SCALAR -> {
-                for (int i = from; i < to; i++) {
-                    o[i] = a[i] > s ? 1 : 0;
-                }
-            }
-            case EQ_SCALAR -> {
-                for (int i = from; i < to; i++) {
-                    o[i] = a[i] == s ? 1 : 0;
                 }
             }
             default -> {

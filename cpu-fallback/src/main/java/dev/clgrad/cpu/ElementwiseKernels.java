@@ -30,6 +30,10 @@ final class ElementwiseKernels {
         }
         int arity = in.length;
         CpuBuffer ob = (CpuBuffer) out.buffer();
+        if (ElementwiseGeneric.takes(op, ob.dtype)) {
+            ElementwiseGeneric.run(par, op, scalar, out, in);
+            return;
+        }
         boolean split = par.worthSplitting(n, cost(op));
         boolean flat = ol.isContiguous();
         for (int k = 0; k < arity && flat; k++) {
@@ -69,7 +73,8 @@ final class ElementwiseKernels {
 
     private static int cost(ElementwiseOp op) {
         return switch (op) {
-            case EXP, LOG, SIN, COS, TANH, SIGMOID, POW, POW_SCALAR, RPOW_SCALAR -> CpuParallel.COST_TRANSCENDENTAL;
+            case EXP, LOG, SIN, COS, TANH, SIGMOID, POW, POW_SCALAR, RPOW_SCALAR, LOG1P, EXPM1, ERF ->
+                    CpuParallel.COST_TRANSCENDENTAL;
             default -> CpuParallel.COST_STREAM;
         };
     }
@@ -149,8 +154,6 @@ final class ElementwiseKernels {
             case MUL -> ElementwiseOp.MUL_SCALAR;
             case DIV -> ElementwiseOp.DIV_SCALAR;
             case POW -> ElementwiseOp.POW_SCALAR;
-            case GT -> ElementwiseOp.GT_SCALAR;
-            case EQ -> ElementwiseOp.EQ_SCALAR;
             default -> null;
         };
     }
@@ -163,7 +166,6 @@ final class ElementwiseKernels {
             case MUL -> ElementwiseOp.MUL_SCALAR;
             case DIV -> ElementwiseOp.RDIV_SCALAR;
             case POW -> ElementwiseOp.RPOW_SCALAR;
-            case EQ -> ElementwiseOp.EQ_SCALAR;
             default -> null;
         };
     }
@@ -189,8 +191,12 @@ final class ElementwiseKernels {
             case RDIV_SCALAR -> s / x;
             case POW_SCALAR -> pow(x, s);
             case RPOW_SCALAR -> pow(s, x);
-            case GT_SCALAR -> x > s ? 1.0 : 0.0;
-            case EQ_SCALAR -> x == s ? 1.0 : 0.0;
+            case LOG1P -> Math.log1p(x);
+            case EXPM1 -> Math.expm1(x);
+            case ERF -> Erf.erf(x);
+            case CLAMP_MIN -> Math.max(x, s);
+            case CLAMP_MAX -> Math.min(x, s);
+            case LEAKY_RELU -> x > 0 ? x : x * s;
             default -> throw new IllegalArgumentException("elementwise: " + op + " is not a unary op");
         };
     }
@@ -216,9 +222,7 @@ final class ElementwiseKernels {
             case POW -> pow(a, b);
             case MAXIMUM -> Math.max(a, b);
             case MINIMUM -> Math.min(a, b);
-            case EQ -> a == b ? 1.0 : 0.0;
-            case GT -> a > b ? 1.0 : 0.0;
-            case GE -> a >= b ? 1.0 : 0.0;
+            case THRESHOLD_BACKWARD -> b <= 0 ? 0.0 : a;
             default -> throw new IllegalArgumentException("elementwise: " + op + " is not a binary op");
         };
     }

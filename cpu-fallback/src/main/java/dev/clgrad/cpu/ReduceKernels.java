@@ -40,6 +40,10 @@ final class ReduceKernels {
         }
         CpuBuffer ib = (CpuBuffer) in.buffer();
         CpuBuffer ob = (CpuBuffer) out.buffer();
+        if (ib.dtype == ElementType.INT64) {
+            ReduceLong.run(op, ib, il, ob, ol);
+            return;
+        }
         long[] oshape = ol.shape();
         // A reduced dimension that broadcasts (stride 0) repeats each value it reads: read it once,
         // and a sum multiplies by its size, so a reduction costs the elements that really exist.

@@ -64,7 +64,7 @@ class ReduceTest {
         long[][] outShapes = {{1, 1, 1}, {4, 1, 1}, {1, 5, 1}, {1, 1, 6}, {4, 5, 1}, {4, 1, 6}, {1, 5, 6}, {4, 5, 6}};
         List<Arguments> all = new ArrayList<>();
         for (ReduceOp op : ReduceOp.values()) {
-            for (ElementType dt : ElementType.values()) {
+            for (ElementType dt : new ElementType[] {ElementType.FLOAT32, ElementType.FLOAT64}) {
                 for (long[] os : outShapes) {
                     for (InLayout l : InLayout.values()) {
                         all.add(Arguments.of(op, dt, os, l));
@@ -105,7 +105,7 @@ class ReduceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ElementType.class)
+    @EnumSource(value = ElementType.class, names = {"FLOAT32", "FLOAT64"})
     void sums_all_elements_of_a_vector(ElementType dt) {
         View in = serial.make(dt, contiguous(0, 10), Tensors.iota(10));
         View out = serial.empty(dt, contiguous(0, 1));

@@ -16,6 +16,11 @@ final class Tensors {
     /** Value of every buffer element no view has written. */
     static final double SENTINEL = -12345.0;
 
+    /** The sentinel in {@code dtype}: bytes cannot hold {@link #SENTINEL}. */
+    static double sentinel(ElementType dtype) {
+        return dtype == ElementType.BOOL || dtype == ElementType.UINT8 ? 90 : SENTINEL;
+    }
+
     final CpuBackend backend;
 
     Tensors(CpuBackend backend) {
@@ -30,13 +35,26 @@ final class Tensors {
         }
         int cap = (int) (maxIndex(l) + 3);
         double[] host = new double[cap];
-        Arrays.fill(host, SENTINEL);
+        Arrays.fill(host, sentinel(dtype));
         int[] pos = positions(l);
         for (int i = 0; i < pos.length; i++) {
             host[pos[i]] = values[i];
         }
         Buffer b = backend.allocate(dtype, cap);
-        if (dtype == ElementType.FLOAT32) {
+        if (dtype == ElementType.BOOL || dtype == ElementType.UINT8) {
+            byte[] bytes = new byte[cap];
+            for (int i = 0; i < cap; i++) {
+                bytes[i] = (byte) (dtype == ElementType.BOOL && host[i] != sentinel(dtype) ? (host[i] != 0 ? 1 : 0)
+                        : (long) host[i]);
+            }
+            HostTransfers.write(backend, b, bytes);
+        } else if (dtype == ElementType.INT64) {
+            long[] longs = new long[cap];
+            for (int i = 0; i < cap; i++) {
+                longs[i] = (long) host[i];
+            }
+            HostTransfers.write(backend, b, longs);
+        } else if (dtype == ElementType.FLOAT32) {
             float[] f = new float[cap];
             for (int i = 0; i < cap; i++) {
                 f[i] = (float) host[i];
@@ -50,7 +68,7 @@ final class Tensors {
 
     /** An output view with layout {@code l}, all sentinel. */
     View empty(ElementType dtype, Layout l) {
-        return make(dtype, l, filled((int) l.numel(), SENTINEL));
+        return make(dtype, l, filled((int) l.numel(), sentinel(dtype)));
     }
 
     /** The elements of {@code v} in row-major order. */
@@ -68,7 +86,19 @@ final class Tensors {
     double[] raw(Buffer b) {
         int cap = (int) b.capacity();
         double[] all = new double[cap];
-        if (b.elementType() == ElementType.FLOAT32) {
+        if (b.elementType() == ElementType.BOOL || b.elementType() == ElementType.UINT8) {
+            byte[] bytes = new byte[cap];
+            HostTransfers.read(backend, b, 0, bytes);
+            for (int i = 0; i < cap; i++) {
+                all[i] = bytes[i] & 0xff;
+            }
+        } else if (b.elementType() == ElementType.INT64) {
+            long[] longs = new long[cap];
+            HostTransfers.read(backend, b, 0, longs);
+            for (int i = 0; i < cap; i++) {
+                all[i] = longs[i];
+            }
+        } else if (b.elementType() == ElementType.FLOAT32) {
             float[] f = new float[cap];
             HostTransfers.read(backend, b, 0, f);
             for (int i = 0; i < cap; i++) {
@@ -89,7 +119,7 @@ final class Tensors {
         }
         for (int i = 0; i < all.length; i++) {
             if (!inside[i]) {
-                assertEquals(SENTINEL, all[i], "element " + i + " outside the view was written");
+                assertEquals(sentinel(v.buffer().elementType()), all[i], "element " + i + " outside the view was written");
             }
         }
     }

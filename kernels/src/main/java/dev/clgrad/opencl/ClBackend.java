@@ -58,8 +58,8 @@ public final class ClBackend implements Backend, AutoCloseable {
     private final cl_command_queue queue;
     private final ClAllocator allocator;
     private final ClProgramCache programs;
-    private final String dtypeOptionsF32;
-    private final String dtypeOptionsF64;
+    /** Build options of the families built once per element type, by {@link ElementType#ordinal()}. */
+    private final String[] typeOptions = new String[ElementType.values().length];
     private final String deviceOptions;
     private final ReentrantLock enqueueLock = new ReentrantLock();
     /** Guarded by {@link #enqueueLock}. */
@@ -97,9 +97,13 @@ public final class ClBackend implements Backend, AutoCloseable {
         String base = q.correctlyRoundedDivideSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
         String fp64 = info.supportsFloat64() ? " -DUSE_FP64" : "";
         this.deviceOptions = (base + fp64).trim();
-        this.dtypeOptionsF32 = (base + " -DT=float -DSFX=f32 -DACC=" + (info.supportsFloat64() ? "double" : "float")
-                + fp64).trim();
-        this.dtypeOptionsF64 = (base + " -DT=double -DSFX=f64 -DACC=double" + fp64).trim();
+        typeOptions[ElementType.FLOAT32.ordinal()] = (base + " -DT=float -DSFX=f32 -DACC="
+                + (info.supportsFloat64() ? "double" : "float") + fp64).trim();
+        typeOptions[ElementType.FLOAT64.ordinal()] = (base + " -DT=double -DSFX=f64 -DACC=double" + fp64).trim();
+        typeOptions[ElementType.INT64.ordinal()] = (base + " -DT=long -DSFX=i64 -DACC=long -DINTEGRAL").trim();
+        typeOptions[ElementType.UINT8.ordinal()] = (base + " -DT=uchar -DSFX=u8 -DACC=long -DINTEGRAL").trim();
+        typeOptions[ElementType.BOOL.ordinal()] = (base + " -DT=uchar -DSFX=b8 -DACC=long -DINTEGRAL -DBOOLEAN")
+                .trim();
     }
 
     /** The clgrad name of the device, {@code opencl:N}. */
@@ -270,9 +274,11 @@ public final class ClBackend implements Backend, AutoCloseable {
         Objects.requireNonNull(inputs, "elementwise: inputs");
         PrimitiveShapes.arity(op, inputs);
         ClBuffer ob = checkView("elementwise " + op, "out", out, null);
+        ElementType[] types = new ElementType[inputs.length];
         for (int k = 0; k < inputs.length; k++) {
-            checkView("elementwise " + op, INPUT_ROLES[k], inputs[k], ob.dtype);
+            types[k] = checkView("elementwise " + op, INPUT_ROLES[k], inputs[k], null).dtype;
         }
+        op.checkTypes(ob.dtype, types, label());
         PrimitiveShapes.elementwise(op, out, inputs);
         ClElementwise.run(this, op, scalar, out, inputs);
     }
@@ -283,6 +289,7 @@ public final class ClBackend implements Backend, AutoCloseable {
         ClBuffer ib = checkView("reduce " + op, "in", in, null);
         checkView("reduce " + op, "out", out, ib.dtype);
         PrimitiveShapes.reduce(op, in, out);
+        PrimitiveShapes.reduceType(op, ib.dtype, label());
         ClReduce.run(this, op, in, out);
     }
 
@@ -292,6 +299,7 @@ public final class ClBackend implements Backend, AutoCloseable {
         checkView("matmul", "b", b, ab.dtype);
         checkView("matmul", "out", out, ab.dtype);
         PrimitiveShapes.matmul(a, b, out, ab.dtype);
+        PrimitiveShapes.floating("matmul", ab.dtype, label());
         ClMatmul.run(this, a, b, out);
     }
 
@@ -312,7 +320,7 @@ public final class ClBackend implements Backend, AutoCloseable {
     @Override
     public void random(RandomOp op, long seed, long offset, View dst) {
         Objects.requireNonNull(op, "random: op");
-        checkView("random " + op, "dst", dst, null);
+        PrimitiveShapes.floating("random " + op, checkView("random " + op, "dst", dst, null).dtype, label());
         if (offset < 0) {
             throw new IllegalArgumentException("random " + op + ": counter offset " + offset + " is negative");
         }
@@ -323,7 +331,7 @@ public final class ClBackend implements Backend, AutoCloseable {
 
     /** Kernel {@code name} of a family built for one dtype ({@code elementwise.cl}, {@code reduce.cl}, {@code matmul.cl}). */
     cl_kernel kernel(String file, ElementType dtype, String name) {
-        return programs.kernel(file, dtype == ElementType.FLOAT64 ? dtypeOptionsF64 : dtypeOptionsF32, name);
+        return programs.kernel(file, typeOptions[dtype.ordinal()], name);
     }
 
     /** Kernel {@code name} of a family built once per device ({@code copy.cl}, {@code random.cl}). */
@@ -362,7 +370,24 @@ public final class ClBackend implements Backend, AutoCloseable {
 
     /** The kernel argument for a scalar of {@code dtype}: rounded to it, as the device interface says. */
     static Object scalarArg(ElementType dtype, double value) {
-        return dtype == ElementType.FLOAT64 ? (Object) value : (Object) (float) value;
+        return switch (dtype) {
+            case FLOAT64 -> value;
+            case FLOAT32 -> (float) value;
+            case INT64 -> (long) value;
+            case UINT8 -> (byte) (long) value;
+            case BOOL -> (byte) (value != 0 ? 1 : 0);
+        };
+    }
+
+    /** The suffix of a kernel built for {@code dtype}: {@code f32 f64 i64 u8 b8}. */
+    static String suffix(ElementType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> "f32";
+            case FLOAT64 -> "f64";
+            case INT64 -> "i64";
+            case UINT8 -> "u8";
+            case BOOL -> "b8";
+        };
     }
 
     /** A temporary buffer for multi-pass kernels, released by the caller (the queue keeps it alive while used). */

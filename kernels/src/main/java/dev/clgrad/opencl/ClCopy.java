@@ -12,7 +12,7 @@ final class ClCopy {
     }
 
     private static String sfx(ElementType t) {
-        return t == ElementType.FLOAT64 ? "f64" : "f32";
+        return ClBackend.suffix(t);
     }
 
     static void copy(ClBackend be, View src, View dst) {

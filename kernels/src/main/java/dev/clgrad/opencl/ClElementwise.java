@@ -24,9 +24,10 @@ final class ClElementwise {
         if (n == 0) {
             return;
         }
-        ElementType dtype = ((ClBuffer) out.buffer()).dtype;
+        // a comparison is built for its inputs' type (it writes bool); the others for the output's
+        ElementType dtype = op.isComparison() ? ((ClBuffer) in[0].buffer()).dtype : ((ClBuffer) out.buffer()).dtype;
         String base = op.name().toLowerCase(Locale.ROOT);
-        String sfx = dtype == ElementType.FLOAT64 ? "f64" : "f32";
+        String sfx = ClBackend.suffix(dtype);
         Object s = ClBackend.scalarArg(dtype, scalar);
         Layout[] layouts = new Layout[in.length + 1];
         layouts[0] = out.layout();

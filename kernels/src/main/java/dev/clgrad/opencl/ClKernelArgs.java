@@ -64,6 +64,8 @@ final class ClKernelArgs {
             status = CL.clSetKernelArg(kernel, i, Sizeof.cl_long, Pointer.to(new long[] {v}));
         } else if (a instanceof Integer v) {
             status = CL.clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+        } else if (a instanceof Byte v) {
+            status = CL.clSetKernelArg(kernel, i, Sizeof.cl_uchar, Pointer.to(new byte[] {v}));
         } else if (a instanceof Float v) {
             status = CL.clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
         } else if (a instanceof Double v) {

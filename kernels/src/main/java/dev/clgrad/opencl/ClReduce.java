@@ -113,7 +113,7 @@ final class ClReduce {
     private static void rows(ClBackend be, ReduceOp op, ElementType dtype, Object in, long off, long outer, long os,
                              long inner, long rs, ClBuffer out, long oo, long ost) {
         String p = op.name().toLowerCase(Locale.ROOT) + "_";
-        String sfx = dtype == ElementType.FLOAT64 ? "_f64" : "_f32";
+        String sfx = "_" + ClBackend.suffix(dtype);
         String what = "reduce " + op;
         boolean gpu = be.strategy() == ClStrategy.GPU;
         if (outer == 1) {
@@ -130,7 +130,8 @@ final class ClReduce {
     /** A full reduction in two passes: partials per chunk or work-group, then one finishing pass. */
     private static void full(ClBackend be, String p, String sfx, String what, ElementType dtype, Object in, long off,
                              long n, long rs, ClBuffer out, long oo) {
-        ElementType acc = be.info().supportsFloat64() ? ElementType.FLOAT64 : ElementType.FLOAT32;
+        ElementType acc = dtype == ElementType.INT64 ? ElementType.INT64
+                : be.info().supportsFloat64() ? ElementType.FLOAT64 : ElementType.FLOAT32;
         if (be.strategy() == ClStrategy.GPU) {
             long groups = Math.min(MAX_TREE_GROUPS, (n + TREE - 1) / TREE);
             ClBuffer part = be.scratch(acc, groups);
@@ -161,6 +162,7 @@ final class ClReduce {
     }
 
     private static ClBackend.LocalBytes local(ClBackend be) {
-        return new ClBackend.LocalBytes((long) TREE * (be.info().supportsFloat64() ? 8 : 4));
+        // room for the widest accumulator (double or long) whatever this call's type
+        return new ClBackend.LocalBytes((long) TREE * 8);
     }
 }

@@ -1,7 +1,9 @@
-// Copies between strided views (converting dtype when they differ) and fills.
+// Copies between strided views (converting the element type when they differ) and fills.
 // Built once per device; the float64 kernels exist only with -DUSE_FP64.
 // Names: copy_<src>_<dst> for contiguous views, copy_strided_<src>_<dst> otherwise;
-// fill_<dtype> and fill_strided_<dtype>.
+// fill_<type> and fill_strided_<type>; types f32 f64 i64 u8 b8 (bool stored as uchar 0/1).
+// Conversions are PyTorch's casts: to bool is v != 0 (NaN is true), floating to integer
+// truncates toward zero, and to uint8 wraps through int64.
 #ifdef USE_FP64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
@@ -27,12 +29,18 @@ inline void offsets2(long i, int rank, long8 shape, long8 sa, long8 sb, long* oa
     }
 }
 
+#define CONV_f32(v) ((float)(v))
+#define CONV_f64(v) ((double)(v))
+#define CONV_i64(v) ((long)(v))
+#define CONV_u8(v) ((uchar)(long)(v))
+#define CONV_b8(v) ((uchar)((v) != 0 ? 1 : 0))
+
 #define DEFINE_COPY(sn, ST, dn, DT)                                                              \
 __kernel void copy_##sn##_##dn(__global const ST* src, long so, __global DT* dst, long dof,    \
                                long n) {                                                        \
     long i = get_global_id(0);                                                                  \
     if (i < n) {                                                                                \
-        dst[dof + i] = (DT)src[so + i];                                                         \
+        dst[dof + i] = CONV_##dn(src[so + i]);                                                  \
     }                                                                                           \
 }                                                                                               \
 __kernel void copy_strided_##sn##_##dn(__global const ST* src, long so, long8 sst,             \
@@ -41,7 +49,7 @@ __kernel void copy_strided_##sn##_##dn(__global const ST* src, long so, long8 ss
     long i = get_global_id(0);                                                                  \
     if (i < n) {                                                                                \
         offsets2(i, rank, shape, sst, dst_st, &so, &dof);                                       \
-        dst[dof] = (DT)src[so];                                                                 \
+        dst[dof] = CONV_##dn(src[so]);                                                           \
     }                                                                                           \
 }
 
@@ -63,10 +71,34 @@ __kernel void fill_strided_##tn(__global T* dst, long dof, long8 st, long8 shape
 }
 
 DEFINE_COPY(f32, float, f32, float)
+DEFINE_COPY(f32, float, i64, long)
+DEFINE_COPY(f32, float, u8, uchar)
+DEFINE_COPY(f32, float, b8, uchar)
+DEFINE_COPY(i64, long, f32, float)
+DEFINE_COPY(i64, long, i64, long)
+DEFINE_COPY(i64, long, u8, uchar)
+DEFINE_COPY(i64, long, b8, uchar)
+DEFINE_COPY(u8, uchar, f32, float)
+DEFINE_COPY(u8, uchar, i64, long)
+DEFINE_COPY(u8, uchar, u8, uchar)
+DEFINE_COPY(u8, uchar, b8, uchar)
+DEFINE_COPY(b8, uchar, f32, float)
+DEFINE_COPY(b8, uchar, i64, long)
+DEFINE_COPY(b8, uchar, u8, uchar)
+DEFINE_COPY(b8, uchar, b8, uchar)
 DEFINE_FILL(f32, float)
+DEFINE_FILL(i64, long)
+DEFINE_FILL(u8, uchar)
+DEFINE_FILL(b8, uchar)
 #ifdef USE_FP64
-DEFINE_COPY(f64, double, f64, double)
 DEFINE_COPY(f32, float, f64, double)
+DEFINE_COPY(i64, long, f64, double)
+DEFINE_COPY(u8, uchar, f64, double)
+DEFINE_COPY(b8, uchar, f64, double)
 DEFINE_COPY(f64, double, f32, float)
+DEFINE_COPY(f64, double, i64, long)
+DEFINE_COPY(f64, double, u8, uchar)
+DEFINE_COPY(f64, double, b8, uchar)
+DEFINE_COPY(f64, double, f64, double)
 DEFINE_FILL(f64, double)
 #endif

@@ -2,7 +2,11 @@
 // <op>_strided1_<dtype> for views that merge into one strided dimension (a broadcast scalar,
 // a strided slice: no index division), and <op>_strided_<dtype> for any strided layout
 // (broadcasting is a zero stride).
-// Built once per dtype with -DT=float -DSFX=f32 or -DT=double -DSFX=f64 -DUSE_FP64.
+// Built once per element type: -DT=float -DSFX=f32, -DT=double -DSFX=f64 -DUSE_FP64, and the
+// integer builds -DINTEGRAL with -DT=long -DSFX=i64, -DT=uchar -DSFX=u8, and -DT=uchar -DSFX=b8
+// -DBOOLEAN (bool: a result is stored as v != 0). Integer builds hold the ops the device
+// interface allows on integers; comparisons are built for their inputs' type and write uchar
+// (bool); where's condition x0 is uchar.
 // Every kernel of one path has the same signature, so one launcher serves them all: out,
 // then up to three inputs x0, x1, x2 (unused ones are bound to out and never read), the
 // scalar s of the scalar ops (already rounded to T), and the element count n.
@@ -16,7 +20,12 @@
 
 #define ONE ((T)1)
 #define ZERO ((T)0)
-#define BOOL(c) ((c) ? ONE : ZERO)
+#ifdef BOOLEAN
+#define STORE(v) ((v) != 0 ? (T)1 : (T)0)
+#else
+#define STORE(v) ((T)(v))
+#endif
+#ifndef INTEGRAL
 // max/min that return NaN when either side is NaN (fmax/fmin ignore NaN)
 #define NAN_MAX(a, b) (isnan(a) || isnan(b) ? (a) + (b) : fmax(a, b))
 #define NAN_MIN(a, b) (isnan(a) || isnan(b) ? (a) + (b) : fmin(a, b))
@@ -24,72 +33,106 @@
 // tanh rounds to +-1 in T beyond this (float: past 9.01, double: past 19.06); PoCL's float tanh
 // returns 0.99999994 all the way to infinity, which makes tanh's gradient 1.2e-7 instead of 0
 #define TANH_SATURATES ((T)(sizeof(T) == 4 ? 9.1f : 19.1f))
+#endif
 
 // The strided index of flat element i: coordinates from the innermost dimension out.
 #define MAX_RANK 8
 
-#define DEFINE_OP(op, expr)                                                                      \
-__kernel void KNAME(op##_, SFX)(__global T* out, long oo,                                        \
-                              __global const T* p0, long o0, __global const T* p1, long o1,       \
-                              __global const T* p2, long o2, T s, long n) {                       \
-    long i = get_global_id(0);                                                                  \
-    if (i < n) {                                                                                \
-        T x0 = p0[o0 + i];                                                                      \
-        T x1 = p1[o1 + i];                                                                      \
-        T x2 = p2[o2 + i];                                                                      \
-        out[oo + i] = (expr);                                                                   \
-    }                                                                                           \
-}                                                                                               \
-__kernel void KNAME(op##_strided1_, SFX)(__global T* out, long oo, long so,                     \
-                              __global const T* p0, long o0, long s0,                           \
-                              __global const T* p1, long o1, long s1,                           \
-                              __global const T* p2, long o2, long s2, T s, long n) {            \
-    long i = get_global_id(0);                                                                  \
-    if (i < n) {                                                                                \
-        T x0 = p0[o0 + i * s0];                                                                 \
-        T x1 = p1[o1 + i * s1];                                                                 \
-        T x2 = p2[o2 + i * s2];                                                                 \
-        out[oo + i * so] = (expr);                                                              \
-    }                                                                                           \
-}                                                                                               \
-__kernel void KNAME(op##_strided_, SFX)(__global T* out, long oo, long8 so,                     \
-                              __global const T* p0, long o0, long8 s0,                          \
-                              __global const T* p1, long o1, long8 s1,                          \
-                              __global const T* p2, long o2, long8 s2,                          \
-                              long8 shape, int rank, T s, long n) {                             \
-    long i = get_global_id(0);                                                                  \
-    if (i >= n) {                                                                               \
-        return;                                                                                 \
-    }                                                                                           \
-    long sh[MAX_RANK], sto[MAX_RANK], st0[MAX_RANK], st1[MAX_RANK], st2[MAX_RANK];              \
-    vstore8(shape, 0, sh);                                                                      \
-    vstore8(so, 0, sto);                                                                        \
-    vstore8(s0, 0, st0);                                                                        \
-    vstore8(s1, 0, st1);                                                                        \
-    vstore8(s2, 0, st2);                                                                        \
-    long rest = i;                                                                              \
-    for (int d = rank - 1; d > 0; d--) {                                                        \
-        long c = rest % sh[d];                                                                  \
-        rest /= sh[d];                                                                          \
-        oo += c * sto[d];                                                                       \
-        o0 += c * st0[d];                                                                       \
-        o1 += c * st1[d];                                                                       \
-        o2 += c * st2[d];                                                                       \
-    }                                                                                           \
-    if (rank > 0) { /* the outermost coordinate is what is left */                              \
-        oo += rest * sto[0];                                                                    \
-        o0 += rest * st0[0];                                                                    \
-        o1 += rest * st1[0];                                                                    \
-        o2 += rest * st2[0];                                                                    \
-    }                                                                                           \
-    T x0 = p0[o0];                                                                              \
-    T x1 = p1[o1];                                                                              \
-    T x2 = p2[o2];                                                                              \
-    out[oo] = (expr);                                                                           \
+#define DEFINE_KERNELS(op, OT, T0, expr)                                                         \
+__kernel void KNAME(op, SFX)(__global OT* out, long oo,                                       \
+                              __global const T0* p0, long o0, __global const T* p1, long o1,     \
+                              __global const T* p2, long o2, T s, long n) {                      \
+    long i = get_global_id(0);                                                                   \
+    if (i < n) {                                                                                 \
+        T0 x0 = p0[o0 + i];                                                                      \
+        T x1 = p1[o1 + i];                                                                       \
+        T x2 = p2[o2 + i];                                                                       \
+        out[oo + i] = (expr);                                                                    \
+    }                                                                                            \
+}                                                                                                \
+__kernel void KNAME(op##strided1_, SFX)(__global OT* out, long oo, long so,                     \
+                              __global const T0* p0, long o0, long s0,                           \
+                              __global const T* p1, long o1, long s1,                            \
+                              __global const T* p2, long o2, long s2, T s, long n) {             \
+    long i = get_global_id(0);                                                                   \
+    if (i < n) {                                                                                 \
+        T0 x0 = p0[o0 + i * s0];                                                                 \
+        T x1 = p1[o1 + i * s1];                                                                  \
+        T x2 = p2[o2 + i * s2];                                                                  \
+        out[oo + i * so] = (expr);                                                               \
+    }                                                                                            \
+}                                                                                                \
+__kernel void KNAME(op##strided_, SFX)(__global OT* out, long oo, long8 so,                     \
+                              __global const T0* p0, long o0, long8 s0,                          \
+                              __global const T* p1, long o1, long8 s1,                           \
+                              __global const T* p2, long o2, long8 s2,                           \
+                              long8 shape, int rank, T s, long n) {                              \
+    long i = get_global_id(0);                                                                   \
+    if (i >= n) {                                                                                \
+        return;                                                                                  \
+    }                                                                                            \
+    long sh[MAX_RANK], sto[MAX_RANK], st0[MAX_RANK], st1[MAX_RANK], st2[MAX_RANK];               \
+    vstore8(shape, 0, sh);                                                                       \
+    vstore8(so, 0, sto);                                                                         \
+    vstore8(s0, 0, st0);                                                                         \
+    vstore8(s1, 0, st1);                                                                         \
+    vstore8(s2, 0, st2);                                                                         \
+    long rest = i;                                                                               \
+    for (int d = rank - 1; d > 0; d--) {                                                         \
+        long c = rest % sh[d];                                                                   \
+        rest /= sh[d];                                                                           \
+        oo += c * sto[d];                                                                        \
+        o0 += c * st0[d];                                                                        \
+        o1 += c * st1[d];                                                                        \
+        o2 += c * st2[d];                                                                        \
+    }                                                                                            \
+    if (rank > 0) { /* the outermost coordinate is what is left */                               \
+        oo += rest * sto[0];                                                                     \
+        o0 += rest * st0[0];                                                                     \
+        o1 += rest * st1[0];                                                                     \
+        o2 += rest * st2[0];                                                                     \
+    }                                                                                            \
+    T0 x0 = p0[o0];                                                                              \
+    T x1 = p1[o1];                                                                               \
+    T x2 = p2[o2];                                                                               \
+    out[oo] = (expr);                                                                            \
 }
 
-// unary: f(x0)
+// op is pasted with its '_' here, before it could expand: abs and sign are macros in some drivers
+#define DEFINE_OP(op, expr) DEFINE_KERNELS(op##_, T, T, STORE(expr))
+#define DEFINE_CMP(op, expr) DEFINE_KERNELS(op##_, uchar, T, (uchar)((expr) ? 1 : 0))
+
+// defined on every type
 DEFINE_OP(neg, -x0)
+DEFINE_OP(add_scalar, x0 + s)
+DEFINE_OP(mul_scalar, x0 * s)
+DEFINE_OP(rsub_scalar, s - x0)
+DEFINE_OP(add, x0 + x1)
+DEFINE_OP(sub, x0 - x1)
+DEFINE_OP(mul, x0 * x1)
+DEFINE_CMP(gt_scalar, x0 > s)
+DEFINE_CMP(ge_scalar, x0 >= s)
+DEFINE_CMP(lt_scalar, x0 < s)
+DEFINE_CMP(le_scalar, x0 <= s)
+DEFINE_CMP(eq_scalar, x0 == s)
+DEFINE_CMP(ne_scalar, x0 != s)
+DEFINE_CMP(eq, x0 == x1)
+DEFINE_CMP(ne, x0 != x1)
+DEFINE_CMP(gt, x0 > x1)
+DEFINE_CMP(ge, x0 >= x1)
+// ternary: x0 is the (bool) condition
+DEFINE_KERNELS(where_, T, uchar, x0 ? x1 : x2)
+
+#ifdef INTEGRAL
+DEFINE_OP(abs, x0 < ZERO ? -x0 : x0)
+DEFINE_OP(relu, x0 > ZERO ? x0 : ZERO)
+DEFINE_OP(sign, x0 > ZERO ? ONE : (x0 < ZERO ? -ONE : ZERO))
+DEFINE_OP(clamp_min, x0 > s ? x0 : s)
+DEFINE_OP(clamp_max, x0 < s ? x0 : s)
+DEFINE_OP(maximum, x0 > x1 ? x0 : x1)
+DEFINE_OP(minimum, x0 < x1 ? x0 : x1)
+#else
+// unary: f(x0)
 DEFINE_OP(exp, exp(x0))
 DEFINE_OP(log, log(x0))
 DEFINE_OP(sqrt, sqrt(x0))
@@ -100,26 +143,21 @@ DEFINE_OP(tanh, fabs(x0) >= TANH_SATURATES ? copysign(ONE, x0) : tanh(x0))
 DEFINE_OP(sigmoid, ONE / (ONE + exp(-x0)))
 DEFINE_OP(relu, isnan(x0) ? x0 : (x0 > ZERO ? x0 : ZERO))
 DEFINE_OP(sign, x0 > ZERO ? ONE : (x0 < ZERO ? -ONE : ZERO))
+DEFINE_OP(log1p, log1p(x0))
+DEFINE_OP(expm1, expm1(x0))
+DEFINE_OP(erf, erf(x0))
 // unary with the scalar s
-DEFINE_OP(add_scalar, x0 + s)
-DEFINE_OP(mul_scalar, x0 * s)
-DEFINE_OP(rsub_scalar, s - x0)
 DEFINE_OP(div_scalar, x0 / s)
 DEFINE_OP(rdiv_scalar, s / x0)
 DEFINE_OP(pow_scalar, pow(x0, s))
 DEFINE_OP(rpow_scalar, pow(s, x0))
-DEFINE_OP(gt_scalar, BOOL(x0 > s))
-DEFINE_OP(eq_scalar, BOOL(x0 == s))
+DEFINE_OP(clamp_min, isnan(x0) ? x0 : fmax(x0, s))
+DEFINE_OP(clamp_max, isnan(x0) ? x0 : fmin(x0, s))
+DEFINE_OP(leaky_relu, x0 > ZERO ? x0 : x0 * s)
 // binary: f(x0, x1)
-DEFINE_OP(add, x0 + x1)
-DEFINE_OP(sub, x0 - x1)
-DEFINE_OP(mul, x0 * x1)
 DEFINE_OP(div, x0 / x1)
 DEFINE_OP(pow, pow(x0, x1))
 DEFINE_OP(maximum, NAN_MAX(x0, x1))
 DEFINE_OP(minimum, NAN_MIN(x0, x1))
-DEFINE_OP(eq, BOOL(x0 == x1))
-DEFINE_OP(gt, BOOL(x0 > x1))
-DEFINE_OP(ge, BOOL(x0 >= x1))
-// ternary: x0 is the condition
-DEFINE_OP(where, x0 != ZERO ? x1 : x2)
+DEFINE_OP(threshold_backward, x1 <= ZERO ? ZERO : x0)
+#endif

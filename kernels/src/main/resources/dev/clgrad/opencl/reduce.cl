@@ -1,7 +1,8 @@
 // Reductions (sum, max, min), deterministic: every partition of the work depends only on the
 // sizes and the launch configuration the backend fixes per device, never on timing.
 // Built once per dtype with -DT=float|double -DSFX=f32|f64 -DACC=<accumulator type>
-// (double where the device has fp64, so float32 sums accumulate in double as on the CPU).
+// (double where the device has fp64, so float32 sums accumulate in double as on the CPU), and
+// for int64 with -DT=long -DSFX=i64 -DACC=long -DINTEGRAL (exact).
 //
 // The input is seen as a matrix: element (o, r) of output row o and reduced index r lives at
 // in[off + o * os + r * rs]; a full reduction has one row.
@@ -24,12 +25,23 @@
 #define CONVERT_ACC8 PASTE_V(convert_, ACC8)
 
 #define SUM_C(a, b) ((a) + (b))
+#define SUM_V(a, b) ((a) + (b))
+#ifdef INTEGRAL
+#define MAX_C(a, b) max(a, b)
+#define MIN_C(a, b) min(a, b)
+#define MAX_V(a, b) max(a, b)
+#define MIN_V(a, b) min(a, b)
+#define LOWEST LONG_MIN
+#define HIGHEST LONG_MAX
+#else
 // NaN wins: a NaN on either side is the result
 #define MAX_C(a, b) (((a) > (b) || isnan(a)) ? (a) : (b))
 #define MIN_C(a, b) (((a) < (b) || isnan(a)) ? (a) : (b))
-#define SUM_V(a, b) ((a) + (b))
 #define MAX_V(a, b) select((b), (a), ((a) > (b)) | isnan(a))
 #define MIN_V(a, b) select((b), (a), ((a) < (b)) | isnan(a))
+#define LOWEST -INFINITY
+#define HIGHEST INFINITY
+#endif
 
 #define DEFINE_REDUCE(op, INIT, C, V)                                                            \
 /* elements lo..hi-1 of the run base[0], base[rs], ...; 8-wide accumulators when rs is 1 */    \
@@ -141,5 +153,5 @@ __kernel void KNAME(op##_rows_tree_, SFX)(__global const T* in, long off, long o
 }
 
 DEFINE_REDUCE(sum, 0, SUM_C, SUM_V)
-DEFINE_REDUCE(max, -INFINITY, MAX_C, MAX_V)
-DEFINE_REDUCE(min, INFINITY, MIN_C, MIN_V)
+DEFINE_REDUCE(max, LOWEST, MAX_C, MAX_V)
+DEFINE_REDUCE(min, HIGHEST, MIN_C, MIN_V)

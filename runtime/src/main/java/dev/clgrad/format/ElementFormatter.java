@@ -22,9 +22,38 @@ final class ElementFormatter {
     private final boolean intMode;
     private final boolean sciMode;
     private final int width;
+    /** Integer dtypes: plain digits, no trailing '.'; booleans: True and False. */
+    private final boolean integerDtype;
+    private final boolean booleanDtype;
+
+    private ElementFormatter(boolean booleanDtype, int width) {
+        this.intMode = true;
+        this.sciMode = false;
+        this.integerDtype = true;
+        this.booleanDtype = booleanDtype;
+        this.width = width;
+    }
+
+    /**
+     * The formatter of an integer or boolean tensor: PyTorch prints {@code str(value)} of each,
+     * right-aligned to the widest ({@code tensor([ True, False])}, {@code tensor([ 1, -2])}).
+     */
+    static ElementFormatter integral(double[] displayed, boolean booleans) {
+        int w = 1;
+        for (double v : displayed) {
+            w = Math.max(w, integralText(v, booleans).length());
+        }
+        return new ElementFormatter(booleans, w);
+    }
+
+    private static String integralText(double v, boolean booleans) {
+        return booleans ? (v != 0 ? "True" : "False") : Long.toString((long) v);
+    }
 
     /** Chooses the mode and width from the displayed values, as {@code _Formatter.__init__} does. */
     ElementFormatter(double[] displayed) {
+        integerDtype = false;
+        booleanDtype = false;
         double min = Double.POSITIVE_INFINITY;
         double max = 0;
         boolean integral = true;
@@ -74,7 +103,9 @@ final class ElementFormatter {
     /** One element, left-padded with spaces to {@link #width()} (never truncated). */
     String format(double v) {
         String s;
-        if (sciMode) {
+        if (integerDtype) {
+            s = integralText(v, booleanDtype);
+        } else if (sciMode) {
             s = scientific(v, PRECISION);
         } else if (intMode) {
             s = fixed(v, 0);

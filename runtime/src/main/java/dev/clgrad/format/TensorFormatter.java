@@ -32,7 +32,7 @@ public final class TensorFormatter {
      * @param values the elements of {@code shape} in row-major order, or, when {@code summarize},
      *     only those of its edges (see {@link #edgeShape})
      */
-    private TensorFormatter(double[] values, long[] shape, boolean summarize) {
+    private TensorFormatter(double[] values, long[] shape, boolean summarize, DType dtype) {
         this.values = values;
         this.shape = shape;
         this.summarize = summarize;
@@ -45,7 +45,9 @@ public final class TensorFormatter {
         }
         DoubleStream.Builder displayed = DoubleStream.builder();
         collectDisplayed(0, 0, displayed);
-        this.formatter = new ElementFormatter(displayed.build().toArray());
+        double[] shown = displayed.build().toArray();
+        this.formatter = dtype.isFloatingPoint() ? new ElementFormatter(shown)
+                : ElementFormatter.integral(shown, dtype.isBoolean());
     }
 
     /**
@@ -128,13 +130,17 @@ public final class TensorFormatter {
             }
             body = "[]";
         } else if (edgesOnly) {
-            body = new TensorFormatter(values, shape, true).render(0, 0, indent);
+            body = new TensorFormatter(values, shape, true, dtype).render(0, 0, indent);
         } else {
             boolean summarize = summarizes(values.length);
-            body = new TensorFormatter(summarize ? edges(values, shape) : values, shape, summarize)
+            body = new TensorFormatter(summarize ? edges(values, shape) : values, shape, summarize, dtype)
                     .render(0, 0, indent);
         }
-        if (dtype != DType.FLOAT32) {
+        // as PyTorch: int64 and bool are default types of Python literals, printed without a
+        // dtype, except in an empty tensor
+        boolean defaultType = dtype == DType.FLOAT32
+                || (values.length > 0 && (dtype == DType.INT64 || dtype == DType.BOOL));
+        if (!defaultType) {
             suffixes.add("dtype=" + dtype.pyName());
         }
         if (autogradSuffix != null) {

@@ -34,6 +34,42 @@ public final class HostTransfers {
         });
     }
 
+    /** Copies {@code src} into elements {@code [0, src.length)} of an INT64 buffer. */
+    public static void write(Backend backend, Buffer dst, long[] src) {
+        requireType("write", dst, ElementType.INT64);
+        inPieces(src.length, 8, (at, n, staging) -> {
+            staging.asLongBuffer().put(src, (int) at, n);
+            backend.write(dst, at * 8, staging);
+        });
+    }
+
+    /** Copies {@code src} into elements {@code [0, src.length)} of a UINT8 or BOOL buffer. */
+    public static void write(Backend backend, Buffer dst, byte[] src) {
+        requireBytes("write", dst);
+        inPieces(src.length, 1, (at, n, staging) -> {
+            staging.put(src, (int) at, n).flip();
+            backend.write(dst, at, staging);
+        });
+    }
+
+    /** Copies {@code dst.length} elements from element {@code offset} of an INT64 buffer. */
+    public static void read(Backend backend, Buffer src, long offset, long[] dst) {
+        requireType("read", src, ElementType.INT64);
+        inPieces(dst.length, 8, (at, n, staging) -> {
+            backend.read(src, (offset + at) * 8, staging);
+            staging.asLongBuffer().get(dst, (int) at, n);
+        });
+    }
+
+    /** Copies {@code dst.length} elements from element {@code offset} of a UINT8 or BOOL buffer. */
+    public static void read(Backend backend, Buffer src, long offset, byte[] dst) {
+        requireBytes("read", src);
+        inPieces(dst.length, 1, (at, n, staging) -> {
+            backend.read(src, offset + at, staging);
+            staging.get(dst, (int) at, n);
+        });
+    }
+
     /** Copies {@code dst.length} elements from element {@code offset} of a FLOAT32 buffer. */
     public static void read(Backend backend, Buffer src, long offset, float[] dst) {
         requireType("read", src, ElementType.FLOAT32);
@@ -71,6 +107,13 @@ public final class HostTransfers {
         if (buffer.elementType() != type) {
             throw new IllegalArgumentException(what + ": " + buffer + " holds " + buffer.elementType().pyName()
                     + ", the host array is " + type.pyName());
+        }
+    }
+
+    private static void requireBytes(String what, Buffer buffer) {
+        if (buffer.elementType() != ElementType.UINT8 && buffer.elementType() != ElementType.BOOL) {
+            throw new IllegalArgumentException(what + ": " + buffer + " holds " + buffer.elementType().pyName()
+                    + ", the host array is bytes (uint8 or bool)");
         }
     }
 

@@ -71,4 +71,20 @@ public final class PrimitiveShapes {
                     + " differs from dst shape " + Arrays.toString(dst.layout().shape()));
         }
     }
+
+    /** Reductions run on FLOAT32, FLOAT64 and INT64 (the runtime casts BOOL and UINT8 to INT64 first). */
+    public static void reduceType(ReduceOp op, ElementType type, String backend) {
+        if (!type.isFloating() && type != ElementType.INT64) {
+            throw new IllegalArgumentException("reduce " + op + " on " + backend + ": " + type.pyName()
+                    + " is not reduced directly; the runtime casts bool and uint8 to int64 first");
+        }
+    }
+
+    /** Primitives defined on floating point types only (matmul, random). */
+    public static void floating(String primitive, ElementType type, String backend) {
+        if (!type.isFloating()) {
+            throw new IllegalArgumentException(primitive + " on " + backend + ": " + type.pyName()
+                    + " is not supported; it runs on float32 and float64");
+        }
+    }
 }
