@@ -101,6 +101,12 @@ class NullArgumentsTest {
         if (c == double[].class) {
             return new double[] {1, 1, 1, 1};
         }
+        if (c == byte[].class) {
+            return new byte[] {1, 1, 1, 1};
+        }
+        if (c == boolean[].class) {
+            return new boolean[] {true, false, true, true};
+        }
         if (c == float[].class) {
             return new float[] {1, 1, 1, 1};
         }

@@ -376,7 +376,7 @@ final class ParityCases {
             b.add("gt", exact, in(Domain.STEPS, pair));
             b.add("ge", exact, in(Domain.STEPS, pair));
         }
-        OpTable.Call where = (in, p) -> Torch.where(in.get(0), in.get(1), in.get(2));
+        OpTable.Call where = (in, p) -> Torch.where(in.get(0).ne(0), in.get(1), in.get(2));
         b.custom("where", where, exact, shape(257).in(Domain.STEPS).constant(), shape(257), shape(257));
         b.custom("where", where, exact, shape(33, 1).in(Domain.STEPS).constant(), shape(33, 17), shape(17));
         b.custom("where", where, exact, transposeOf(17, 33).in(Domain.STEPS).constant(), shape(33, 17), shape());

@@ -24,12 +24,15 @@ final class TestDevices {
      */
     static long settledLiveBytes(Device d) throws InterruptedException {
         long last = -1;
-        for (int i = 0; i < 100; i++) {
+        int steady = 0;
+        for (int i = 0; i < 200; i++) {
             System.gc();
             Thread.sleep(20);
             d.synchronize();
             long live = d.memoryStats().liveBytes();
-            if (live == last) {
+            // three equal readings in a row: one pause of the reaper thread is not enough to settle
+            steady = live == last ? steady + 1 : 0;
+            if (steady == 2) {
                 return live;
             }
             last = live;

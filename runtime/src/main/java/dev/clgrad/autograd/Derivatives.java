@@ -50,7 +50,8 @@ public final class Derivatives {
             (c, g) -> grads(Torch.thresholdBackward(g, c.result())));
     /** Inputs: the gradient and ReLU's result; the result is flat (its gradient is zero). */
     public static final Formula THRESHOLD_BACKWARD = saving("ThresholdBackwardBackward0", inputs(NONE, X), NONE,
-            (c, g) -> grads(Torch.thresholdBackward(g, c.input(1)), null));
+            (c, g) -> grads(c.needsGrad(0) ? Torch.thresholdBackward(g, c.input(1)) : null,
+                    c.needsGrad(1) ? g.newZeros(c.inputShape(1)) : null));
     /** {@code sign} is flat: its gradient is zero, as PyTorch records it. */
     public static final Formula SIGN = of("SignBackward0", (c, g) -> grads(g.newZeros(g.shape())));
 
