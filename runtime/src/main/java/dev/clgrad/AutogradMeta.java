@@ -20,6 +20,14 @@ final class AutogradMeta {
     Tensor grad;
     private AccumulateGrad accumulator;
 
+    /**
+     * Forgets the gradient accumulator, as PyTorch's {@code set_data} does when a tensor's device
+     * or dtype changes: the next backward makes one for the new metadata.
+     */
+    void resetAccumulator() {
+        accumulator = null;
+    }
+
     /** The node that computed {@code owner}; a view whose base changed gets a fresh one. */
     static GradFn gradFn(Tensor owner) {
         AutogradMeta m = owner.meta;

@@ -35,6 +35,16 @@ public final class Composite {
      *     input or a view of one
      */
     public static Tensor record(Formula formula, Tensor[] inputs, double[] args, Supplier<Tensor> forward) {
+        return record(formula, inputs, new Tensor[0], args, forward);
+    }
+
+    /**
+     * As {@link #record(Formula, Tensor[], double[], Supplier)}, also saving {@code extras} (an
+     * index, a target, a mask) for the rule to read with {@code Context.extra(i)}: they take no
+     * part in the graph's edges, as PyTorch's saved non-differentiable arguments.
+     */
+    public static Tensor record(Formula formula, Tensor[] inputs, Tensor[] extras, double[] args,
+                                Supplier<Tensor> forward) {
         Checks.notNull(formula, "Composite.record", "formula");
         Checks.notNull(forward, "Composite.record", "forward");
         for (Tensor t : inputs) {
@@ -54,6 +64,6 @@ public final class Composite {
                 throw new IllegalStateException(formula.name() + ": a composite's forward returned its input");
             }
         }
-        return Recorder.record(out, formula, inputs, args);
+        return Recorder.record(out, formula, inputs, extras, args);
     }
 }

@@ -214,4 +214,51 @@ final class Creation {
         }
         Shapes.checkedNumel(op, shape);
     }
+
+    /** Integers uniform in {@code [low, high)} as int64, drawn through the float64 Philox stream. */
+    static Tensor randint(long low, long high, long[] shape, Device device) {
+        checkShape("randint", shape);
+        if (low >= high) {
+            throw new IllegalArgumentException("randint: random_ expects 'from' to be less than 'to', but got from="
+                    + low + " >= to=" + high);
+        }
+        DType draw = device.info().supportsFloat64() ? DType.FLOAT64 : DType.FLOAT32;
+        try (var g = Autograd.noGrad(); Tensor u = random(RandomOp.UNIFORM, draw, shape, device);
+             Tensor scaled = u.mul((double) (high - low))) {
+            // u < 1, so the product truncates to [0, high - low); the clamp guards float32 rounding up
+            return scaled.to(DType.INT64).clampMax(high - low - 1).add(low);
+        }
+    }
+
+    /**
+     * A random permutation of {@code 0..n-1} as int64: the indices sorted by Philox keys drawn
+     * on the host from the global generator (the same permutation on every device).
+     */
+    static Tensor randperm(long n, Device device) {
+        if (n < 0) {
+            throw new IllegalArgumentException("randperm: n must be non-negative, got " + n);
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("randperm: n = " + n + " is too large for one host array");
+        }
+        long[] at = Generator.reserve(RandomOp.UNIFORM, DType.FLOAT64, n);
+        return fromLongs(permutation((int) n, at[0], at[1]), new long[] {n}, device);
+    }
+
+    /** The permutation of {@code 0..n-1} that sorts the Philox float64 draws of (seed, offset), ties by index. */
+    static long[] permutation(int n, long seed, long offset) {
+        double[] keys = new double[n];
+        dev.clgrad.spi.Philox.fill(RandomOp.UNIFORM, dev.clgrad.spi.ElementType.FLOAT64, seed, offset, 0, keys);
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> keys[a] != keys[b] ? Double.compare(keys[a], keys[b])
+                : Integer.compare(a, b));
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = order[i];
+        }
+        return out;
+    }
 }

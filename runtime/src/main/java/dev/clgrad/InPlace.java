@@ -37,25 +37,34 @@ final class InPlace {
     }
 
     static Tensor add(Tensor self, Tensor other) {
-        other.checkOpen("add_");
-        Tensor.checkSameDevice("add_", self, other);
-        checkWritable("add_", self);
-        MemoryOverlap.checkNoPartialOverlap("add_", self, other);
-        long[] shape = Shapes.broadcast("add_", self.layout().shape(), other.layout().shape());
+        return binary("add_", self, other, ElementwiseOp.ADD, Derivatives.ADD);
+    }
+
+    /**
+     * {@code self = op(self, other)}, {@code other} broadcast to self's shape: the one path of the
+     * in-place binary ops ({@code add_ sub_ mul_ div_}). The result type must fit self's dtype
+     * (PyTorch refuses {@code intTensor.add_(floatTensor)}).
+     */
+    static Tensor binary(String op, Tensor self, Tensor other, ElementwiseOp kernel, Formula formula) {
+        other.checkOpen(op);
+        Tensor.checkSameDevice(op, self, other);
+        checkWritable(op, self);
+        MemoryOverlap.checkNoPartialOverlap(op, self, other);
+        long[] shape = Shapes.broadcast(op, self.layout().shape(), other.layout().shape());
         if (!java.util.Arrays.equals(shape, self.layout().shape())) {
-            throw new IllegalArgumentException("add_: output with shape " + Shapes.str(self.shape()) + " doesn't "
+            throw new IllegalArgumentException(op + ": output with shape " + Shapes.str(self.shape()) + " doesn't "
                     + "match the broadcast shape " + Shapes.str(shape) + " of the operands "
                     + Shapes.str(self.shape()) + " and " + Shapes.str(other.shape()));
         }
-        return apply("add_", self, Derivatives.ADD, new Tensor[] {other}, new double[0], () -> {
+        checkResultFits(op, self, Pointwise.resultType(self, other), kernel);
+        return apply(op, self, formula, new Tensor[] {other}, new double[0], () -> {
             if (self.numel() == 0) {
                 return;
             }
             Tensor from = unaliased(self, other);
             Tensor cast = Pointwise.castIfNeeded(from, self.dtype());
             Tensor src = cast != null ? cast : from;
-            self.backend().elementwise(ElementwiseOp.ADD, 0, self.view(), self.view(),
-                    Pointwise.broadcastView(src, self.shape()));
+            self.backend().elementwise(kernel, 0, self.view(), self.view(), Pointwise.broadcastView(src, self.shape()));
             if (cast != null) {
                 cast.close();
             }
@@ -63,6 +72,29 @@ final class InPlace {
                 from.close();
             }
         });
+    }
+
+    /** {@code self = op(self, s)} for a scalar op. */
+    static Tensor scalar(String op, Tensor self, double s, ElementwiseOp kernel, Formula formula, boolean wrapped) {
+        checkWritable(op, self);
+        checkResultFits(op, self, self.dtype().isFloatingPoint() ? self.dtype() : DType.FLOAT32, kernel);
+        return apply(op, self, formula, wrapped ? new Tensor[] {null} : new Tensor[0], new double[] {s},
+                () -> elementwise(self, kernel, s));
+    }
+
+    /** {@code self = op(self)}. */
+    static Tensor unary(String op, Tensor self, ElementwiseOp kernel, Formula formula) {
+        checkWritable(op, self);
+        checkResultFits(op, self, self.dtype(), kernel);
+        return apply(op, self, formula, new Tensor[0], new double[0], () -> elementwise(self, kernel, 0));
+    }
+
+    private static void checkResultFits(String op, Tensor self, DType result, ElementwiseOp kernel) {
+        boolean floatResult = result.isFloatingPoint() || !kernel.acceptsIntegers();
+        if (floatResult && !self.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": result type float can't be cast to the desired output type "
+                    + self.dtype().pyName() + "; use the out-of-place op, or convert with to(DType.FLOAT32) first");
+        }
     }
 
     static Tensor copy(Tensor self, Tensor src) {
@@ -157,6 +189,9 @@ final class InPlace {
         Edge baseEdge = record && self.viewBase() != null ? AutogradMeta.gradientEdge(self.viewBase()) : null;
         kernel.run();
         self.bumpVersion();
+        if (record && (formula.resultSavedFor() & 1) != 0) {
+            fn.saveResult(self); // rules such as sqrt's read the result, i.e. self after the op
+        }
         if (record) {
             Tensor base = self.viewBase();
             if (base == null) {

@@ -201,7 +201,8 @@ final class Pointwise {
                         broadcastView(cb == null ? b : cb, shape));
             }
         }
-        return Recorder.record(out, Derivatives.WHERE, new Tensor[] {cond, a, b});
+        // as PyTorch's, the node's edges are a and b; the condition is saved beside them
+        return Recorder.record(out, Derivatives.WHERE, new Tensor[] {a, b}, new Tensor[] {cond});
     }
 
     /**

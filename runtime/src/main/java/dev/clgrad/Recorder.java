@@ -39,6 +39,21 @@ final class Recorder {
         return out;
     }
 
+    /** As {@link #record(Tensor, Formula, Tensor[], double...)}, saving {@code extras} for the rule. */
+    static Tensor record(Tensor out, Formula formula, Tensor[] inputs, Tensor[] extras, double... args) {
+        int mask = GradMode.isEnabled() ? requiresMask(inputs) : 0;
+        if (mask == 0) {
+            return out;
+        }
+        Node node = node(formula, inputs, args, mask);
+        node.saveExtras(extras);
+        AutogradMeta.setGradFn(out, node);
+        if ((formula.resultSavedFor() & mask) != 0) {
+            node.saveResult(out);
+        }
+        return out;
+    }
+
     static Tensor record(Tensor out, Formula formula, Tensor input, double... args) {
         return record(out, formula, new Tensor[] {input}, args);
     }

@@ -137,7 +137,7 @@ final class Reductions {
         return reduceInto(x, reduce, new long[0], ones);
     }
 
-    private static Tensor reduceDims(String op, Tensor x, ReduceOp reduce, int[] dims, boolean keepDim) {
+    static Tensor reduceDims(String op, Tensor x, ReduceOp reduce, int[] dims, boolean keepDim) {
         x.checkOpen(op);
         long[] kept = x.layout().shape().clone();
         for (int d : dims) {

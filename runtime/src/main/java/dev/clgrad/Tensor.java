@@ -734,6 +734,348 @@ public final class Tensor implements AutoCloseable {
         return Reductions.norm(this);
     }
 
+    /**
+     * Values and indices of {@link #max(int, boolean)} and {@link #min(int, boolean)}
+     * ({@code torch.return_types.max}).
+     */
+    public record ValuesIndices(Tensor values, Tensor indices) {
+    }
+
+    /** Index of the first largest element of the flattened tensor (int64; NaN counts as largest). */
+    public Tensor argmax() {
+        return Indexing.argExtreme(this, null, false, true);
+    }
+
+    /** Indices of the first largest elements along {@code dim} (int64). */
+    public Tensor argmax(int dim, boolean keepDim) {
+        return Indexing.argExtreme(this, dim, keepDim, true);
+    }
+
+    /** Index of the first smallest element of the flattened tensor (int64). */
+    public Tensor argmin() {
+        return Indexing.argExtreme(this, null, false, false);
+    }
+
+    /** Indices of the first smallest elements along {@code dim} (int64). */
+    public Tensor argmin(int dim, boolean keepDim) {
+        return Indexing.argExtreme(this, dim, keepDim, false);
+    }
+
+    /** Largest values along {@code dim} and their first indices ({@code MaxBackward0}). */
+    public ValuesIndices max(int dim, boolean keepDim) {
+        return Indexing.extremeDim(this, dim, keepDim, true);
+    }
+
+    /** Smallest values along {@code dim} and their first indices ({@code MinBackward0}). */
+    public ValuesIndices min(int dim, boolean keepDim) {
+        return Indexing.extremeDim(this, dim, keepDim, false);
+    }
+
+    /** Largest values over {@code dims} (all when empty); ties share the gradient ({@code AmaxBackward0}). */
+    public Tensor amax(int[] dims, boolean keepDim) {
+        Checks.notNull(dims, "amax", "dims");
+        return Indexing.amaxAmin(this, dims, keepDim, true);
+    }
+
+    /** Smallest values over {@code dims} (all when empty). */
+    public Tensor amin(int[] dims, boolean keepDim) {
+        Checks.notNull(dims, "amin", "dims");
+        return Indexing.amaxAmin(this, dims, keepDim, false);
+    }
+
+    /** {@code softmax} along {@code dim}, stable for any magnitude. */
+    public Tensor softmax(int dim) {
+        return Softmaxes.softmax(this, dim);
+    }
+
+    /** {@code log(softmax(x))} along {@code dim}, computed without overflow or underflow. */
+    public Tensor logSoftmax(int dim) {
+        return Softmaxes.logSoftmax(this, dim);
+    }
+
+    /** {@code log(sum(exp(x)))} along {@code dim}, with the maximum subtracted first. */
+    public Tensor logsumexp(int dim, boolean keepDim) {
+        return Softmaxes.logsumexp(this, dim, keepDim);
+    }
+
+    /** Elements picked along {@code dim} by the int64 {@code index} ({@code torch.gather}). */
+    public Tensor gather(int dim, Tensor index) {
+        Checks.notNull(index, "gather", "index");
+        return Indexing.gather(this, dim, index);
+    }
+
+    /** Entries at the 1-D int64 {@code index} along {@code dim} ({@code torch.index_select}). */
+    public Tensor indexSelect(int dim, Tensor index) {
+        Checks.notNull(index, "indexSelect", "index");
+        return Indexing.indexSelect(this, dim, index);
+    }
+
+    /** This tensor with {@code src} added at the positions {@code index} gives along {@code dim} (out of place). */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        Checks.notNull(index, "scatterAdd", "index");
+        Checks.notNull(src, "scatterAdd", "src");
+        return Indexing.scatterAdd(this, dim, index, src);
+    }
+
+    /** {@code length} entries from {@code start} along {@code dim}, a view ({@code SliceBackward0}). */
+    public Tensor narrow(int dim, long start, long length) {
+        return Joins.narrow(this, dim, start, length);
+    }
+
+    /** {@code x[..., start:end:step, ...]} along {@code dim}, a view; bounds clip as Python's do. */
+    public Tensor slice(int dim, long start, long end, long step) {
+        return Joins.slice(this, dim, start, end, step);
+    }
+
+    /** This tensor as 1-D. */
+    public Tensor flatten() {
+        return flatten(0, -1);
+    }
+
+    /** Dims {@code startDim..endDim} merged into one. */
+    public Tensor flatten(int startDim, int endDim) {
+        if (dim() == 0) {
+            return reshape(1);
+        }
+        int s = Shapes.wrapDim("flatten", startDim, dim());
+        int e = Shapes.wrapDim("flatten", endDim, dim());
+        if (s > e) {
+            throw new IllegalArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
+        }
+        long[] shape = shape();
+        long[] out = new long[shape.length - (e - s)];
+        long merged = 1;
+        for (int d = s; d <= e; d++) {
+            merged *= shape[d];
+        }
+        for (int d = 0, k = 0; d < shape.length; d++) {
+            if (d < s || d > e) {
+                out[k++] = shape[d];
+            } else if (d == s) {
+                out[k++] = merged;
+            }
+        }
+        return s == e ? this : reshape(out);
+    }
+
+    /** Views of {@code size} entries along {@code dim}, the last one shorter when needed. */
+    public java.util.List<Tensor> split(long size, int dim) {
+        return Joins.split(this, size, dim);
+    }
+
+    /** {@code chunks} views along {@code dim} ({@code torch.chunk}). */
+    public java.util.List<Tensor> chunk(int chunks, int dim) {
+        return Joins.chunk(this, chunks, dim);
+    }
+
+    /** The tensors joined along {@code dim} ({@code torch.cat}). */
+    public static Tensor cat(java.util.List<Tensor> tensors, int dim) {
+        return Joins.cat(tensors, dim);
+    }
+
+    /** The tensors stacked along a new {@code dim} ({@code torch.stack}). */
+    public static Tensor stack(java.util.List<Tensor> tensors, int dim) {
+        return Joins.stack(tensors, dim);
+    }
+
+    /** {@code value} where the bool {@code mask} is true. */
+    public Tensor maskedFill(Tensor mask, double value) {
+        Checks.notNull(mask, "maskedFill", "mask");
+        return Activations.maskedFill(this, mask, value);
+    }
+
+    /** Elements clamped to {@code [min, max]} (NaN stays NaN; a NaN bound is absent). */
+    public Tensor clamp(double min, double max) {
+        return Activations.clamp(this, min, max);
+    }
+
+    /** {@code max(this, min)} elementwise. */
+    public Tensor clampMin(double min) {
+        return Activations.clampMin(this, min);
+    }
+
+    /** {@code min(this, max)} elementwise. */
+    public Tensor clampMax(double max) {
+        return Activations.clampMax(this, max);
+    }
+
+    /** Elementwise maximum, NaN if either is NaN; ties split the gradient. */
+    public Tensor maximum(Tensor other) {
+        Checks.notNull(other, "maximum", "other");
+        return Activations.maximum(this, other);
+    }
+
+    /** Elementwise minimum, NaN if either is NaN. */
+    public Tensor minimum(Tensor other) {
+        Checks.notNull(other, "minimum", "other");
+        return Activations.minimum(this, other);
+    }
+
+    /** Variance along {@code dim} with Bessel's correction. */
+    public Tensor var(int dim, boolean keepDim) {
+        return Statistics.var(this, new int[] {dim}, 1, keepDim);
+    }
+
+    /** Variance over {@code dims} (all when empty) divided by {@code N - correction}. */
+    public Tensor var(int[] dims, int correction, boolean keepDim) {
+        Checks.notNull(dims, "var", "dims");
+        return Statistics.var(this, dims, correction, keepDim);
+    }
+
+    /** Standard deviation along {@code dim} with Bessel's correction. */
+    public Tensor std(int dim, boolean keepDim) {
+        return Statistics.std(this, new int[] {dim}, 1, keepDim);
+    }
+
+    /** Standard deviation over {@code dims} (all when empty) with {@code correction}. */
+    public Tensor std(int[] dims, int correction, boolean keepDim) {
+        Checks.notNull(dims, "std", "dims");
+        return Statistics.std(this, dims, correction, keepDim);
+    }
+
+    /** {@code ln(1 + x)}, accurate near 0. */
+    public Tensor log1p() {
+        return Activations.log1p(this);
+    }
+
+    /** {@code e^x - 1}, accurate near 0. */
+    public Tensor expm1() {
+        return Activations.expm1(this);
+    }
+
+    /** The error function. */
+    public Tensor erf() {
+        return Activations.erf(this);
+    }
+
+    /** GELU in its exact form {@code x/2 (1 + erf(x / sqrt 2))}, PyTorch's default. */
+    public Tensor gelu() {
+        return Activations.gelu(this);
+    }
+
+    /** {@code x * sigmoid(x)}. */
+    public Tensor silu() {
+        return Activations.silu(this);
+    }
+
+    /** {@code x > 0 ? x : slope * x}. */
+    public Tensor leakyRelu(double slope) {
+        return Activations.leakyRelu(this, slope);
+    }
+
+    /** {@code indices} as one-hot int64 rows of {@code classes} ({@code -1}: the largest index + 1). */
+    public static Tensor oneHot(Tensor indices, long classes) {
+        Checks.notNull(indices, "oneHot", "indices");
+        return Indexing.oneHot(indices, classes);
+    }
+
+    /** Integers uniform in {@code [low, high)}, int64, on the default device. */
+    public static Tensor randint(long low, long high, long... shape) {
+        Checks.notNull(shape, "randint", "shape");
+        return Creation.randint(low, high, shape, Device.getDefault());
+    }
+
+    /** A random permutation of {@code 0..n-1} (int64) from the global generator. */
+    public static Tensor randperm(long n) {
+        return Creation.randperm(n, Device.getDefault());
+    }
+
+    /** Zeros with {@code t}'s shape, dtype and device. */
+    public static Tensor zerosLike(Tensor t) {
+        return Torch.zerosLike(t);
+    }
+
+    /** Ones with {@code t}'s shape, dtype and device. */
+    public static Tensor onesLike(Tensor t) {
+        return Torch.onesLike(t);
+    }
+
+    /** Uniform [0, 1) draws with {@code t}'s shape, dtype and device. */
+    public static Tensor randLike(Tensor t) {
+        Checks.notNull(t, "randLike", "t");
+        return rand(t.dtype(), t.device(), t.shape());
+    }
+
+    /** Standard normal draws with {@code t}'s shape, dtype and device. */
+    public static Tensor randnLike(Tensor t) {
+        Checks.notNull(t, "randnLike", "t");
+        return randn(t.dtype(), t.device(), t.shape());
+    }
+
+    /** Refills this tensor with uniform draws in {@code [from, to)}. */
+    public Tensor uniform_(double from, double to) {
+        return RandomFills.uniform(this, from, to);
+    }
+
+    /** Refills this tensor with normal draws of mean {@code mean} and deviation {@code std}. */
+    public Tensor normal_(double mean, double std) {
+        return RandomFills.normal(this, mean, std);
+    }
+
+    // ---- in place ----------------------------------------------------------------------
+
+    /** {@code this -= other} (broadcast) in place. */
+    public Tensor sub_(Tensor other) {
+        Checks.notNull(other, "sub_", "other");
+        return InPlace.binary("sub_", this, other, ElementwiseOp.SUB, Derivatives.SUB);
+    }
+
+    /** {@code this *= other} (broadcast) in place. */
+    public Tensor mul_(Tensor other) {
+        Checks.notNull(other, "mul_", "other");
+        return InPlace.binary("mul_", this, other, ElementwiseOp.MUL, Derivatives.MUL);
+    }
+
+    /** {@code this /= other} (broadcast) in place. */
+    public Tensor div_(Tensor other) {
+        Checks.notNull(other, "div_", "other");
+        return InPlace.binary("div_", this, other, ElementwiseOp.DIV, Derivatives.DIV);
+    }
+
+    /** {@code this /= s} in place. */
+    public Tensor div_(double s) {
+        return InPlace.scalar("div_", this, s, ElementwiseOp.DIV_SCALAR, Derivatives.DIV_SCALAR, true);
+    }
+
+    /** {@code this += value * t1 * t2} in place ({@code addcmul_}). */
+    public Tensor addcmul_(Tensor t1, Tensor t2, double value) {
+        Checks.notNull(t1, "addcmul_", "t1");
+        Checks.notNull(t2, "addcmul_", "t2");
+        return InPlaceUpdates.addcmul(this, t1, t2, value);
+    }
+
+    /** {@code this += value * t1 / t2} in place ({@code addcdiv_}). */
+    public Tensor addcdiv_(Tensor t1, Tensor t2, double value) {
+        Checks.notNull(t1, "addcdiv_", "t1");
+        Checks.notNull(t2, "addcdiv_", "t2");
+        return InPlaceUpdates.addcdiv(this, t1, t2, value);
+    }
+
+    /** {@code this += weight * (end - this)} in place ({@code lerp_}). */
+    public Tensor lerp_(Tensor end, double weight) {
+        Checks.notNull(end, "lerp_", "end");
+        return InPlaceUpdates.lerp(this, end, weight);
+    }
+
+    /** Square root in place. */
+    public Tensor sqrt_() {
+        return InPlace.unary("sqrt_", this, ElementwiseOp.SQRT, Derivatives.SQRT);
+    }
+
+    /** Clamps to {@code [min, max]} in place (a NaN bound is absent). */
+    public Tensor clamp_(double min, double max) {
+        if (Double.isNaN(min) && Double.isNaN(max)) {
+            throw new IllegalArgumentException("clamp_: At least one of 'min' or 'max' must not be None");
+        }
+        if (!Double.isNaN(min)) {
+            InPlace.scalar("clamp_", this, min, ElementwiseOp.CLAMP_MIN, Activations.CLAMP_MIN_INPLACE, false);
+        }
+        if (!Double.isNaN(max)) {
+            InPlace.scalar("clamp_", this, max, ElementwiseOp.CLAMP_MAX, Activations.CLAMP_MAX_INPLACE, false);
+        }
+        return this;
+    }
+
     // ---- shape and views ---------------------------------------------------------------
 
     /** This tensor with {@code shape} (one size may be -1): a view when strides allow, else a copy. */
@@ -933,6 +1275,9 @@ public final class Tensor implements AutoCloseable {
         if (requiresGrad() && !src.dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("setData: a tensor that requires grad cannot hold " + src.dtype.pyName()
                     + " data; only floating point tensors can require gradients");
+        }
+        if (meta != null && (src.device != device || src.dtype != dtype)) {
+            meta.resetAccumulator();
         }
         src.storage.retain();
         TensorResource old = resource;

@@ -212,6 +212,25 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void gather(View src, int dim, View index, View out) {
+        CpuBuffer sb = checkView("gather", null, "src", src, null);
+        CpuBuffer ib = checkView("gather", null, "index", index, null);
+        checkView("gather", null, "out", out, sb.dtype);
+        PrimitiveShapes.indexed("gather", src, dim, index, out, ib.dtype);
+        IndexKernels.gather(src, dim, index, out);
+    }
+
+    @Override
+    public void scatterAdd(View out, int dim, View index, View src) {
+        CpuBuffer ob = checkView("scatterAdd", null, "out", out, null);
+        CpuBuffer ib = checkView("scatterAdd", null, "index", index, null);
+        checkView("scatterAdd", null, "src", src, ob.dtype);
+        PrimitiveShapes.indexed("scatterAdd", out, dim, index, src, ib.dtype);
+        PrimitiveShapes.floating("scatterAdd", ob.dtype, "cpu");
+        IndexKernels.scatterAdd(out, dim, index, src);
+    }
+
+    @Override
     public void copy(View src, View dst) {
         checkView("copy", null, "src", src, null);
         checkView("copy", null, "dst", dst, null);

@@ -304,6 +304,25 @@ public final class ClBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void gather(View src, int dim, View index, View out) {
+        ClBuffer sb = checkView("gather", "src", src, null);
+        ClBuffer ib = checkView("gather", "index", index, null);
+        checkView("gather", "out", out, sb.dtype);
+        PrimitiveShapes.indexed("gather", src, dim, index, out, ib.dtype);
+        ClIndex.gather(this, src, dim, index, out);
+    }
+
+    @Override
+    public void scatterAdd(View out, int dim, View index, View src) {
+        ClBuffer ob = checkView("scatterAdd", "out", out, null);
+        ClBuffer ib = checkView("scatterAdd", "index", index, null);
+        checkView("scatterAdd", "src", src, ob.dtype);
+        PrimitiveShapes.indexed("scatterAdd", out, dim, index, src, ib.dtype);
+        PrimitiveShapes.floating("scatterAdd", ob.dtype, label());
+        ClIndex.scatterAdd(this, out, dim, index, src);
+    }
+
+    @Override
     public void copy(View src, View dst) {
         checkView("copy", "src", src, null);
         checkView("copy", "dst", dst, null);

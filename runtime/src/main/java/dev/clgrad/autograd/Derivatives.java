@@ -106,10 +106,10 @@ public final class Derivatives {
         return grads(gb, ge);
     });
 
-    /** Inputs: condition, a, b. */
-    public static final Formula WHERE = saving("WhereBackward0", inputs(Y | 4), NONE, (c, g) -> grads(null,
-            c.needsGrad(1) ? Torch.where(c.input(0), g, 0) : null,
-            c.needsGrad(2) ? Torch.where(c.input(0), 0, g) : null));
+    /** Inputs: a, b; extra 0: the condition. */
+    public static final Formula WHERE = of("WhereBackward0", (c, g) -> grads(
+            c.needsGrad(0) ? Torch.where(c.extra(0), g, 0) : null,
+            c.needsGrad(1) ? Torch.where(c.extra(0), 0, g) : null));
 
     // ---- reductions --------------------------------------------------------------------
     public static final Formula SUM = of("SumBackward0", (c, g) -> grads(g.expand(c.inputShape(0))));

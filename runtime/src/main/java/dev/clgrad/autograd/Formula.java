@@ -33,6 +33,9 @@ public record Formula(String name, Rule rule, int[] inputSavedFor, int resultSav
         /** Saved input {@code i}. */
         Tensor input(int i);
 
+        /** Tensor {@code i} the forward saved beside its inputs (an index, a mask; no edge of the graph). */
+        Tensor extra(int i);
+
         /** The saved output. */
         Tensor result();
 

@@ -11,6 +11,7 @@ public final class Node extends GradFn implements Formula.Context {
     private final InputMeta[] inputs;
     private final SavedTensor[] saved;
     private SavedTensor result;
+    private SavedTensor[] extras = new SavedTensor[0];
     private final double[] args;
     private boolean released;
 
@@ -33,6 +34,15 @@ public final class Node extends GradFn implements Formula.Context {
     /** Saves the output of the call (for rules such as exp's that reuse it). */
     public void saveResult(Tensor output) {
         this.result = new SavedTensor(output);
+    }
+
+    /** Saves tensors the rule reads beside the inputs (an index, a mask): they are no edges of the graph. */
+    public void saveExtras(Tensor... tensors) {
+        SavedTensor[] s = new SavedTensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            s[i] = new SavedTensor(tensors[i]);
+        }
+        this.extras = s;
     }
 
     /** The formula this node applies. */
@@ -81,6 +91,9 @@ public final class Node extends GradFn implements Formula.Context {
         if (result != null) {
             result.release();
         }
+        for (SavedTensor s : extras) {
+            s.release();
+        }
     }
 
     @Override
@@ -91,6 +104,14 @@ public final class Node extends GradFn implements Formula.Context {
                     + "input its Formula's save masks do not keep)");
         }
         return s.unpack(this);
+    }
+
+    @Override
+    public Tensor extra(int i) {
+        if (i >= extras.length) {
+            throw new IllegalStateException(name() + " saved " + extras.length + " extra tensors; its rule read extra " + i);
+        }
+        return extras[i].unpack(this);
     }
 
     @Override

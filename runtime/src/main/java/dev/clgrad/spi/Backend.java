@@ -70,6 +70,23 @@ public interface Backend {
      */
     void matmul(View a, View b, View out);
 
+    /**
+     * {@code out[i] = src[i with coordinate dim replaced by index[i]]} for every index {@code i} of
+     * {@code out}'s shape ({@code torch.gather}). {@code index} is INT64 with {@code out}'s shape;
+     * {@code src} has {@code out}'s rank and element type, and sizes at least {@code out}'s outside
+     * {@code dim}. Every index lies in {@code [0, src.size(dim))}: the runtime checks.
+     */
+    void gather(View src, int dim, View index, View out);
+
+    /**
+     * {@code out[i with coordinate dim replaced by index[i]] += src[i]} for every index {@code i}
+     * of {@code index}'s shape ({@code torch.Tensor.scatter_add_}), floating types only.
+     * {@code index} (INT64) and {@code src} have one shape; {@code out} has its rank and sizes at
+     * least its outside {@code dim}; indices are in range. Deterministic: the terms added into
+     * one element are added in the order of their position along {@code dim}.
+     */
+    void scatterAdd(View out, int dim, View index, View src);
+
     /** Copies {@code src} into {@code dst} element by element: same shape, dtypes may differ. */
     void copy(View src, View dst);
 

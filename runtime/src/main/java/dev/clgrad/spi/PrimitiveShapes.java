@@ -87,4 +87,28 @@ public final class PrimitiveShapes {
                     + " is not supported; it runs on float32 and float64");
         }
     }
+
+    /**
+     * The shapes of {@link Backend#gather} ({@code positions} is out) and {@link Backend#scatterAdd}
+     * ({@code positions} is index and src): {@code index} has the positions' shape and is INT64,
+     * {@code data} (src of a gather, out of a scatter) has their rank, sizes at least theirs
+     * outside {@code dim}.
+     */
+    public static void indexed(String primitive, View data, int dim, View index, View positions,
+                               ElementType indexType) {
+        long[] ds = data.layout().shape();
+        long[] is = index.layout().shape();
+        long[] ps = positions.layout().shape();
+        boolean ok = indexType == ElementType.INT64 && Arrays.equals(is, ps) && ds.length == ps.length
+                && (ds.length == 0 ? dim == 0 : dim >= 0 && dim < ds.length);
+        for (int d = 0; ok && d < ds.length; d++) {
+            ok = d == dim || ps[d] <= ds[d];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(primitive + ": index " + Arrays.toString(is) + " (" + indexType.pyName()
+                    + "), positions " + Arrays.toString(ps) + " and data " + Arrays.toString(ds) + " along dim " + dim
+                    + " do not fit (index is int64 with the positions' shape; data has their rank and sizes at least "
+                    + "theirs outside dim)");
+        }
+    }
 }

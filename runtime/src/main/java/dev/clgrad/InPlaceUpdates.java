@@ -1,0 +1,80 @@
+package dev.clgrad;
+
+import dev.clgrad.autograd.Formula;
+import dev.clgrad.spi.ElementwiseOp;
+
+/**
+ * The in-place updates optimizers are written with: {@code addcmul_}, {@code addcdiv_} and
+ * {@code lerp_}. Each computes its term with recording off, adds it into self through the
+ * in-place path (version bump, history rewriting) and records PyTorch's node.
+ */
+final class InPlaceUpdates {
+    private InPlaceUpdates() {
+    }
+
+    /** Inputs: self, t1, t2 (t1 and t2 saved); args: value. */
+    static final Formula ADDCMUL = Formula.saving("AddcmulBackward0", new int[] {0, 4, 2}, 0, (c, g) ->
+            new Tensor[] {
+                c.needsGrad(0) ? g : null,
+                c.needsGrad(1) ? g.mul(c.input(2)).mul(c.arg(0)) : null,
+                c.needsGrad(2) ? g.mul(c.input(1)).mul(c.arg(0)) : null});
+    static final Formula ADDCDIV = Formula.saving("AddcdivBackward0", new int[] {0, 4, 6}, 0, (c, g) ->
+            new Tensor[] {
+                c.needsGrad(0) ? g : null,
+                c.needsGrad(1) ? g.mul(c.arg(0)).div(c.input(2)) : null,
+                c.needsGrad(2) ? g.neg().mul(c.arg(0)).mul(c.input(1)).div(c.input(2).mul(c.input(2))) : null});
+    /** Inputs: self, end; args: weight. */
+    static final Formula LERP = Formula.of("LerpBackward0", (c, g) -> new Tensor[] {
+        c.needsGrad(0) ? g.mul(1 - c.arg(0)) : null,
+        c.needsGrad(1) ? g.mul(c.arg(0)) : null});
+
+    /** {@code self += value * t1 * t2}. */
+    static Tensor addcmul(Tensor self, Tensor t1, Tensor t2, double value) {
+        return update("addcmul_", self, new Tensor[] {t1, t2}, ADDCMUL, value, () -> t1.mul(t2).mul(value));
+    }
+
+    /** {@code self += value * t1 / t2}. */
+    static Tensor addcdiv(Tensor self, Tensor t1, Tensor t2, double value) {
+        return update("addcdiv_", self, new Tensor[] {t1, t2}, ADDCDIV, value, () -> t1.div(t2).mul(value));
+    }
+
+    /** {@code self += weight * (end - self)}. */
+    static Tensor lerp(Tensor self, Tensor end, double weight) {
+        return update("lerp_", self, new Tensor[] {end}, LERP, weight, () -> end.sub(self).mul(weight));
+    }
+
+    private static Tensor update(String op, Tensor self, Tensor[] others, Formula formula, double arg,
+                                 java.util.function.Supplier<Tensor> term) {
+        self.checkOpen(op);
+        for (Tensor t : others) {
+            Checks.notNull(t, op, "tensor");
+            t.checkOpen(op);
+            Tensor.checkSameDevice(op, self, t);
+            MemoryOverlap.checkNoPartialOverlap(op, self, t);
+        }
+        MemoryOverlap.checkNoInternalOverlap(op, self);
+        if (!self.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": result type float can't be cast to the desired output type "
+                    + self.dtype().pyName());
+        }
+        Tensor computed;
+        try (var g = Autograd.noGrad(); TensorScope scope = TensorScope.open()) {
+            computed = scope.keep(term.get());
+        }
+        long[] shape = Shapes.broadcast(op, self.layout().shape(), computed.layout().shape());
+        if (!java.util.Arrays.equals(shape, self.layout().shape())) {
+            computed.close();
+            throw new IllegalArgumentException(op + ": output with shape " + Shapes.str(self.shape()) + " doesn't "
+                    + "match the broadcast shape " + Shapes.str(shape));
+        }
+        try (computed; Tensor cast = Pointwise.castIfNeeded(computed, self.dtype())) {
+            Tensor src = cast != null ? cast : computed;
+            return InPlace.apply(op, self, formula, others, new double[] {arg}, () -> {
+                if (self.numel() > 0) {
+                    self.backend().elementwise(ElementwiseOp.ADD, 0, self.view(), self.view(),
+                            Pointwise.broadcastView(src, self.shape()));
+                }
+            });
+        }
+    }
+}
