@@ -70,7 +70,8 @@ class DeviceParityTest {
         }
         return byOp.entrySet().stream().map(e -> DynamicContainer.dynamicContainer(e.getKey(),
                 e.getValue().stream().flatMap(c -> c.op().dtypes().stream().flatMap(dtype -> devices(dtype).stream()
-                        .map(device -> DynamicTest.dynamicTest(name(c.label(), device, dtype) + " on " + c.description(),
+                        .map(device -> DynamicTest.dynamicTest(
+                                name(c.label(), device, dtype) + " on " + c.description(),
                                 () -> check(c, device, dtype)))))));
     }
 
