@@ -233,6 +233,8 @@ UNARY = {
     "tanh": (lambda x: x.tanh(), "normal"),
     "sigmoid": (lambda x: torch.sigmoid(x), "normal"),
     "relu": (lambda x: torch.relu(x), "away"),
+    "reciprocal": (lambda x: x.reciprocal(), "away"),
+    "sign": (lambda x: x.sign(), "away"),
 }
 
 
@@ -307,6 +309,21 @@ def record_scalar():
         x = values(m, kind, shape, dtype)
         case(op, sample, [Inp(x, transposed=tr)], (lambda xx, e=e: xx ** e), [("exponent", e)])
 
+    op = "rpow_scalar"
+    samples = [
+        ("basic", (2, 3), F32, False, 1.5),
+        ("int_base", (2, 3), F32, False, 2),
+        ("fraction", (2, 3), F32, False, 0.5),
+        ("zerodim", (), F32, False, 2.5),
+        ("transposed", (3, 2), F32, True, 1.5),
+        ("empty", (0, 3), F32, False, 1.5),
+        ("float64", (2, 3), F64, False, 3.0),
+    ]
+    for sample, shape, dtype, tr, base in samples:
+        m = mk(op, sample)
+        x = values(m, "normal", shape, dtype)
+        case(op, sample, [Inp(x, transposed=tr)], (lambda xx, base=base: base ** xx), [("base", base)])
+
 
 BINARY = {
     "add": lambda a, b: a + b,
@@ -353,6 +370,25 @@ def record_binary():
             a = values(m, akind, sa, da)
             b = values(m, bkind, sb, db)
             case(op, sample, [Inp(a, grad=ga, transposed=ta), Inp(b, grad=gb, transposed=tb)], f)
+
+
+def record_where():
+    """where(cond, a, b) with a float 0/1 condition (clgrad's; PyTorch's is bool: cond != 0)."""
+    op = "where"
+    f = lambda c, a, b: torch.where(c != 0, a, b)  # noqa: E731
+    # sample, cond-shape, a-shape, b-shape, dtype, a-transposed
+    samples = [
+        ("basic", (2, 3), (2, 3), (2, 3), F32, False),
+        ("broadcast", (2, 1), (2, 3), (3,), F32, False),
+        ("zerodim_other", (2, 3), (2, 3), (), F32, False),
+        ("transposed", (2, 3), (2, 3), (2, 3), F32, True),
+        ("empty", (0, 3), (0, 3), (3,), F32, False),
+        ("float64", (2, 3), (2, 3), (2, 3), F64, False),
+    ]
+    for sample, sc, sa, sb, dt, ta in samples:
+        m = mk(op, sample)
+        c = (m.uniform(sc, dt) > 0).to(dt)
+        case(op, sample, [Inp(c, grad=False), Inp(m.normal(sa, dt), transposed=ta), Inp(m.normal(sb, dt))], f)
 
 
 def record_matmul():
@@ -424,6 +460,23 @@ def record_reductions():
             fn = (lambda x, meth=meth, dim=dim, keep=keep: getattr(x, meth)(dim=dim, keepdim=keep))
             case(op, sample, [Inp(m.normal(shape, dt), transposed=tr)], fn,
                  [("dim", dim), ("keepdim", keep)])
+
+    # over a list of dims
+    for op, meth in (("sum_dims", "sum"), ("mean_dims", "mean")):
+        samples = [
+            ("all", (2, 3), [0, 1], False, F32, False),
+            ("two_of_three_keepdim", (2, 3, 4), [0, 2], True, F32, False),
+            ("reversed", (2, 3, 4), [2, 0], False, F32, False),
+            ("neg_dim", (2, 3), [-1], False, F32, False),
+            ("transposed", (3, 2), [1], True, F32, True),
+            ("empty_kept", (0, 3), [1], False, F32, False),
+            ("float64", (2, 3, 4), [1, 2], False, F64, False),
+        ]
+        for sample, shape, dims, keep, dt, tr in samples:
+            m = mk(op, sample)
+            fn = (lambda x, meth=meth, dims=dims, keep=keep: getattr(x, meth)(dims, keepdim=keep))
+            case(op, sample, [Inp(m.normal(shape, dt), transposed=tr)], fn,
+                 [("dims", dims), ("keepdim", keep)])
 
     # max / min
     for op, f in (("max", lambda x: x.max()), ("min", lambda x: x.min())):
@@ -610,6 +663,8 @@ def record_ops():
     record_unary()
     record_scalar()
     record_binary()
+    # record_where() waits for the runtime: clgrad's WhereBackward0 lists the condition in
+    # next_functions, PyTorch 1.13 lists only a and b (see where's OpInfo row)
     record_matmul()
     record_reductions()
     record_views()

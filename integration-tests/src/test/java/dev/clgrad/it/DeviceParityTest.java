@@ -4,10 +4,9 @@ import dev.clgrad.DType;
 import dev.clgrad.Device;
 import dev.clgrad.Tensor;
 import dev.clgrad.TensorScope;
+import dev.clgrad.autograd.GradFn;
 import dev.clgrad.it.ParityCases.Case;
-import dev.clgrad.it.ParityCases.Domain;
-import dev.clgrad.it.ParityCases.Input;
-import dev.clgrad.it.ParityCases.Tolerance;
+import dev.clgrad.it.SampleInputs.Input;
 import dev.clgrad.spi.Backend;
 import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.HostTransfers;
@@ -32,7 +31,9 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -41,13 +42,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The device-parity suite: every device computes what the pure-Java CPU backend computes in
  * float64.
  *
- * <p>Each case of {@link ParityCases} runs on every device in float32, and in float64 where
- * the device supports it (the only omission: a float64 case is not generated for a device
- * without float64). Inputs come from a fixed-seed host generator, rounded to the dtype under
+ * <p>Each generated sample of each {@link OpInfo} row ({@link ParityCases}) runs on every
+ * device in each of the row's dtypes (the only omission: a float64 case is not generated for a
+ * device without float64). Inputs come from a fixed-seed host generator, rounded to the dtype under
  * test, so the reference (the same computation on {@code cpu} in float64) sees exactly the
  * values the device sees. The output and the gradient of every differentiated input, for a
  * pseudo-random upstream gradient, must match the reference within the case's tolerance for
- * the dtype. Tests are named {@code exp[opencl:0,float32] on [4097]}.
+ * the dtype, and the output's {@code grad_fn} must be one the row names. Tests are named
+ * {@code exp[opencl:0,float32] on [4097]}.
  *
  * <p>Beside the op table: float32 sums of 2^20 elements are bit-identical from run to run,
  * {@code max}/{@code min} over either dim of a {@code [1024, 1024]} input through the
@@ -55,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * and seeded {@code rand}/{@code randn} draws equal the CPU's bit for bit.
  */
 class DeviceParityTest {
+    /** The dtypes of the checks beside the op table. */
     private static final List<DType> DTYPES = List.of(DType.FLOAT32, DType.FLOAT64);
 
     // ---- the op table ------------------------------------------------------------------
@@ -63,22 +66,23 @@ class DeviceParityTest {
     Stream<DynamicContainer> every_op_matches_the_cpu_in_float64_forward_and_backward_on_every_device_and_dtype() {
         Map<String, List<Case>> byOp = new LinkedHashMap<>();
         for (Case c : ParityCases.ALL) {
-            byOp.computeIfAbsent(c.op(), k -> new ArrayList<>()).add(c);
+            byOp.computeIfAbsent(c.op().name(), k -> new ArrayList<>()).add(c);
         }
         return byOp.entrySet().stream().map(e -> DynamicContainer.dynamicContainer(e.getKey(),
-                e.getValue().stream().flatMap(c -> DTYPES.stream().flatMap(dtype -> devices(dtype).stream()
-                        .map(device -> DynamicTest.dynamicTest(name(c.label(), device, dtype) + " on " + c.sample(),
+                e.getValue().stream().flatMap(c -> c.op().dtypes().stream().flatMap(dtype -> devices(dtype).stream()
+                        .map(device -> DynamicTest.dynamicTest(
+                                name(c.label(), device, dtype) + " on " + c.description(),
                                 () -> check(c, device, dtype)))))));
     }
 
     @Test
     void every_op_of_the_op_table_has_parity_cases() {
         Set<String> covered = new HashSet<>();
-        ParityCases.ALL.forEach(c -> covered.add(c.op()));
-        Set<String> missing = new TreeSet<>(OpTable.OPS.keySet());
+        ParityCases.ALL.forEach(c -> covered.add(c.op().name()));
+        Set<String> missing = new TreeSet<>(OpInfos.ALL.keySet());
         missing.removeAll(covered);
-        assertTrue(missing.isEmpty(), "ops of the op table without a parity case: " + missing
-                + "; add cases for them to ParityCases");
+        assertTrue(missing.isEmpty(), "OpInfo rows without a parity sample: " + missing
+                + "; give them samples in their OpInfo row");
     }
 
     @Test
@@ -93,8 +97,8 @@ class DeviceParityTest {
     void the_float32_tolerance_of_a_million_element_sum_allows_rounding_but_not_a_dropped_element() {
         // A sanity check of the tolerances: the sum of 2^20 values in [-2, 2] may drift by
         // rounding, but not by as much as a dropped element of magnitude 0.05 (97.5% of them).
-        long n = ParityCases.BIG * ParityCases.BIG;
-        double[] x = ParityCases.draw(new Random(1), Domain.ANY, n, DType.FLOAT32);
+        long n = SampleInputs.BIG * SampleInputs.BIG;
+        double[] x = Domain.ANY.draw(new Random(1), n, DType.FLOAT32);
         double sum;
         try (Tensor t = Tensor.of(x, DType.FLOAT64, Device.cpu(), n); Tensor s = t.sum()) {
             sum = s.item();
@@ -136,7 +140,7 @@ class DeviceParityTest {
     }
 
     private static void check(Case c, Device device, DType dtype) {
-        String what = name(c.label(), device, dtype) + " on " + c.sample();
+        String what = name(c.label(), device, dtype) + " on " + c.description();
         Result expected;
         Result actual;
         try {
@@ -147,23 +151,23 @@ class DeviceParityTest {
             throw new AssertionError(what + " threw " + e, e);
         }
         assertArrayEquals(expected.shape(), actual.shape(), what + ": output shape");
-        Assertions2.assertValuesClose(expected.values(), actual.values(), c.forward().rtol(dtype),
-                c.forward().atol(dtype), what + ": output");
-        if (!c.differentiable()) {
+        Assertions2.assertValuesClose(expected.values(), actual.values(), c.sample().forward().rtol(dtype),
+                c.sample().forward().atol(dtype), what + ": output");
+        if (!c.op().differentiable()) {
             return;
         }
-        long outNumel = ParityCases.numel(actual.shape());
+        long outNumel = SampleInputs.numel(actual.shape());
         for (int i = 0; i < c.inputs().size(); i++) {
             Input in = c.inputs().get(i);
             if (!in.differentiable()) {
                 continue;
             }
             // each gradient element of a broadcast or expanded input sums this many terms
-            long viewNumel = Math.max(1, ParityCases.numel(in.shape()));
-            long fanIn = Math.max(1, viewNumel / Math.max(1, ParityCases.numel(in.leafShape())))
+            long viewNumel = Math.max(1, SampleInputs.numel(in.shape()));
+            long fanIn = Math.max(1, viewNumel / Math.max(1, SampleInputs.numel(in.leafShape())))
                     * Math.max(1, outNumel / viewNumel);
-            Tolerance tol = fanIn == 1 ? c.backward()
-                    : c.backward().max(Tolerance.summing(fanIn, ParityCases.GRAD_TERM_BOUND));
+            Tolerance tol = fanIn == 1 ? c.sample().backward()
+                    : c.sample().backward().max(Tolerance.summing(fanIn, ParityCases.GRAD_TERM_BOUND));
             Assertions2.assertValuesClose(expected.grads().get(i), actual.grads().get(i), tol.rtol(dtype),
                     tol.atol(dtype), what + ": gradient of input " + i);
         }
@@ -180,9 +184,10 @@ class DeviceParityTest {
             List<Tensor> leaves = new ArrayList<>();
             List<Tensor> args = new ArrayList<>();
             for (Input in : c.inputs()) {
-                double[] v = ParityCases.draw(random, in.domain(), ParityCases.numel(in.leafShape()), rounding);
+                double[] v = in.domain().draw(random, SampleInputs.numel(in.leafShape()), rounding);
                 Tensor leaf = Tensor.of(v, dtype, device, in.leafShape());
-                if (c.differentiable() && in.differentiable()) {
+                // a comparison's inputs require grad too: its output must still record nothing
+                if (in.differentiable()) {
                     leaf.requiresGrad_();
                 }
                 leaves.add(leaf);
@@ -190,16 +195,17 @@ class DeviceParityTest {
                 assertArrayEquals(in.shape(), arg.shape(), where + ": the shape of input " + in.description());
                 args.add(arg);
             }
-            Tensor out = c.call().apply(args, c.opParams());
+            Tensor out = c.op().call().apply(args, c.params());
             // comparisons (not differentiable) write bool whatever the inputs' dtype
-            assertEquals(!c.differentiable() && out.dtype() == DType.BOOL ? DType.BOOL : dtype, out.dtype(),
+            assertEquals(!c.op().differentiable() && out.dtype() == DType.BOOL ? DType.BOOL : dtype, out.dtype(),
                     where + ": output dtype");
             assertEquals(device, out.device(), where + ": output device");
+            assertGradFn(c, args, out, where);
             Result result = new Result(out.shape(), out.toDoubleArray(), new ArrayList<>());
-            if (!c.differentiable()) {
+            if (!c.op().differentiable()) {
                 return result;
             }
-            double[] upstream = ParityCases.draw(random, Domain.UNIT, out.numel(), rounding);
+            double[] upstream = Domain.UNIT.draw(random, out.numel(), rounding);
             out.backward(Tensor.of(upstream, dtype, device, out.shape()));
             for (int i = 0; i < leaves.size(); i++) {
                 if (!c.inputs().get(i).differentiable()) {
@@ -217,12 +223,31 @@ class DeviceParityTest {
         }
     }
 
+    /**
+     * The output records one of the nodes the op's row names (none for an op without one); an
+     * op that returns its input as it is (contiguous of a contiguous tensor) records nothing new.
+     */
+    private static void assertGradFn(Case c, List<Tensor> args, Tensor out, String where) {
+        if (args.stream().anyMatch(a -> a == out)) {
+            return;
+        }
+        GradFn fn = out.gradFn();
+        if (!c.op().differentiable()) {
+            assertNull(fn, where + ": an op without a grad_fn recorded " + (fn == null ? null : fn.name()));
+            assertFalse(out.requiresGrad(), where + ": the output of an op without a grad_fn must not require grad");
+            return;
+        }
+        assertNotNull(fn, where + ": no grad_fn on the output of inputs that require grad");
+        assertTrue(c.op().gradFns().contains(fn.name()), where + ": grad_fn " + fn.name() + ", expected one of "
+                + c.op().gradFns() + " (the OpInfo row's gradFn)");
+    }
+
     // ---- reductions of a million elements ----------------------------------------------
 
     @TestFactory
     Stream<DynamicTest> float32_sums_of_a_million_elements_are_bit_identical_from_run_to_run() {
-        long n = ParityCases.BIG * ParityCases.BIG;
-        double[] x = ParityCases.draw(new Random(2), Domain.ANY, n, DType.FLOAT32);
+        long n = SampleInputs.BIG * SampleInputs.BIG;
+        double[] x = Domain.ANY.draw(new Random(2), n, DType.FLOAT32);
         List<DynamicTest> tests = new ArrayList<>();
         for (Device device : TestDevices.all()) {
             tests.add(DynamicTest.dynamicTest(name("sum()", device, DType.FLOAT32) + " of [" + n + "] twice, and of a "
@@ -230,7 +255,7 @@ class DeviceParityTest {
             for (int dim : new int[] {1, 0}) {
                 tests.add(DynamicTest.dynamicTest(name("sum(dim=" + dim + ")", device, DType.FLOAT32)
                                 + " of [1024, 1024] twice, and of a copy",
-                        () -> assertRepeatable(device, x, new long[] {ParityCases.BIG, ParityCases.BIG},
+                        () -> assertRepeatable(device, x, new long[] {SampleInputs.BIG, SampleInputs.BIG},
                                 t -> t.sum(dim, false))));
             }
         }
@@ -261,12 +286,12 @@ class DeviceParityTest {
 
     @TestFactory
     Stream<DynamicTest> max_and_min_over_either_dim_of_a_million_elements_match_the_cpu_exactly() {
-        long big = ParityCases.BIG;
+        long big = SampleInputs.BIG;
         Layout contiguous = Layout.contiguous(big, big);
         Layout transposed = new Layout(new long[] {big, big}, new long[] {1, big}, 0);
         List<DynamicTest> tests = new ArrayList<>();
         for (DType dtype : DTYPES) {
-            double[] x = ParityCases.draw(new Random(3), Domain.ANY, big * big, dtype);
+            double[] x = Domain.ANY.draw(new Random(3), big * big, dtype);
             for (ReduceOp op : new ReduceOp[] {ReduceOp.MAX, ReduceOp.MIN}) {
                 for (int dim : new int[] {0, 1}) {
                     for (Layout in : new Layout[] {contiguous, transposed}) {
@@ -290,7 +315,7 @@ class DeviceParityTest {
         Backend backend = device.backend();
         long[] outShape = layout.shape().clone();
         outShape[dim] = 1;
-        int outN = Math.toIntExact(ParityCases.numel(outShape));
+        int outN = Math.toIntExact(SampleInputs.numel(outShape));
         Buffer in = backend.allocate(dtype.elementType(), values.length);
         Buffer out = backend.allocate(dtype.elementType(), outN);
         try {

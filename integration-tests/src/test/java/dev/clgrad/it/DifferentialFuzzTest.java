@@ -13,6 +13,7 @@ import net.jqwik.api.Provide;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -25,9 +26,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  * a long run sets {@code -DargLine=-Djqwik.tries.default=20000}.
  */
 class DifferentialFuzzTest {
-    /** The ops a step can apply; a step's {@code arg} picks dims and scalars. */
+    /**
+     * The ops a step can apply; a step's {@code arg} picks dims and scalars. {@code UNARY_OPINFO}
+     * applies the unary {@link OpInfo} row number {@code arg} (modulo their count) to its input
+     * squashed into the row's domain, so every new unary op is fuzzed without an edit here.
+     */
     enum Op { NEG, TANH, SIGMOID, SIN, COS, RELU, ABS, EXP_TANH, SQUARE, ADD, SUB, MUL, SAFE_DIV, MUL_SCALAR,
-        ADD_SCALAR, SUM_DIM, MEAN_DIM, TRANSPOSE, BROADCAST_DIM, FLATTEN, MATMUL, WHERE_GT, MAXIMUM_VIA_WHERE }
+        ADD_SCALAR, SUM_DIM, MEAN_DIM, TRANSPOSE, BROADCAST_DIM, FLATTEN, MATMUL, WHERE_GT, MAXIMUM_VIA_WHERE,
+        UNARY_OPINFO }
+
+    private static final List<OpInfo> UNARY = OpInfos.of(OpInfo.Family.UNARY);
 
     /** How a leaf is laid out in memory. */
     enum Layout { CONTIGUOUS, TRANSPOSED, EXPANDED, STRIDED }
@@ -182,6 +190,19 @@ class DifferentialFuzzTest {
             }
             case WHERE_GT -> dev.clgrad.Torch.where(t.gt(other), t, other.mul(0.5));
             case MAXIMUM_VIA_WHERE -> dev.clgrad.Torch.where(t.ge(0.25), t.mul(2), t);
+            case UNARY_OPINFO -> {
+                OpInfo op = UNARY.get(a % UNARY.size());
+                yield op.call().apply(List.of(into(op.domain(0), t)), new OpInfo.Params(Map.of()));
+            }
+        };
+    }
+
+    /** {@code t} squashed smoothly into {@code domain} (values stay bounded, as for sin and cos above). */
+    private static Tensor into(Domain domain, Tensor t) {
+        return switch (domain) {
+            case POSITIVE -> t.tanh().add(1.5);
+            case NONZERO -> t.tanh().pow(2).add(0.5);
+            case ANY, STEPS, UNIT -> t.tanh().mul(2);
         };
     }
 

@@ -17,11 +17,13 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Replays every op recorded from PyTorch 1.13 on every device: forward values, the
- * {@code grad_fn} name and its {@code next_functions}, the printed string, and the gradient
- * of every input for a non-trivial upstream gradient.
+ * {@code grad_fn} name (which its {@link OpInfo} row must name too) and its
+ * {@code next_functions}, the printed string, and the gradient of every input for a
+ * non-trivial upstream gradient, within the row's {@link OpInfo#golden()} tolerance.
  */
 class GoldenOpsTest {
     private static final List<Fixtures.Record> RECORDS = Fixtures.load("ops.txt");
@@ -33,12 +35,9 @@ class GoldenOpsTest {
                         () -> check(r, device)))));
     }
 
+    /** Replays record {@code r} on {@code device} with its {@link OpInfo} row's call and tolerances. */
     static void check(Fixtures.Record r, Device device) {
-        check(r, device, OpTable.get(r.get("op")));
-    }
-
-    /** Replays record {@code r} on {@code device} with {@code op}'s call and tolerances. */
-    static void check(Fixtures.Record r, Device device, OpTable.Op op) {
+        OpInfo op = OpInfos.get(r.get("op"));
         List<Tensor> inputs = new ArrayList<>();
         DType precision = DType.FLOAT64;
         for (String line : r.all("input")) {
@@ -48,13 +47,17 @@ class GoldenOpsTest {
                 precision = DType.FLOAT32; // float32 intermediates limit a mixed computation
             }
         }
-        Tensor out = op.call().apply(inputs, new OpTable.Params(r.params()));
+        Tensor out = op.call().apply(inputs, new OpInfo.Params(r.params()));
 
         Fixtures.TensorSpec expected = Fixtures.tensor(r.get("output"));
-        Assertions2.assertClose(expected, out, Assertions2.rtol(precision, op.rtol()),
-                Assertions2.atol(precision, op.atol()), r.id() + " output");
+        Assertions2.assertClose(expected, out, op.golden().rtol(precision), op.golden().atol(precision),
+                r.id() + " output");
         GradFn fn = out.gradFn();
         assertEquals(r.get("grad_fn"), fn == null ? "None" : fn.name(), r.id() + " grad_fn");
+        if (fn != null && inputs.stream().noneMatch(in -> in == out)) {
+            assertTrue(op.gradFns().contains(fn.name()), r.id() + ": PyTorch records " + fn.name()
+                    + ", which the OpInfo row's gradFn " + op.gradFns() + " lacks");
+        }
         if (fn != null) {
             String next = fn.nextFunctions().stream()
                     .map(e -> e.function() == null ? "None" : e.function().name())
@@ -84,8 +87,8 @@ class GoldenOpsTest {
             Fixtures.TensorSpec g = Fixtures.tensor(line.substring(sp + 1));
             Tensor actual = inputs.get(i).grad();
             assertNotNull(actual, r.id() + " grad of input " + i);
-            Assertions2.assertClose(g, actual, Assertions2.rtol(precision, op.rtol()),
-                    Assertions2.atol(precision, op.atol()), r.id() + " grad of input " + i);
+            Assertions2.assertClose(g, actual, op.golden().rtol(precision), op.golden().atol(precision),
+                    r.id() + " grad of input " + i);
         }
     }
 

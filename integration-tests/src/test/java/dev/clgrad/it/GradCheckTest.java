@@ -13,7 +13,6 @@ import org.junit.jupiter.api.TestFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,9 +28,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Finite-difference gradient checks in float64 ({@code torch.autograd.gradcheck} and
- * {@code gradgradcheck}) for every differentiable op of the op table, on every device, at the
- * sample inputs of the golden fixtures (their recorded outputs are not used here: the oracle
- * is the op's own forward pass).
+ * {@code gradgradcheck}) for every {@link OpInfo} row marked {@link OpInfo#gradcheck()} (and
+ * {@link OpInfo#gradgradcheck()}), on every device, at the sample inputs of the golden
+ * fixtures (their recorded outputs are not used here: the oracle is the op's own forward
+ * pass). Samples the row lists as {@link OpInfo#kinks()} sit where the op is not
+ * differentiable, so central differences are no oracle there; they are checked more weakly:
+ * each gradient component must lie between the one-sided derivatives (PyTorch's choice of
+ * subgradient).
  *
  * <p>First order: the analytical vector-Jacobian product {@code J^T v} from
  * {@code out.backward(v)} against central differences of {@code sum(f(x) * v)} per input
@@ -46,31 +49,13 @@ class GradCheckTest {
 
     private static final List<Fixtures.Record> RECORDS = Fixtures.load("ops.txt");
 
-    /**
-     * Samples at points where the op is not differentiable, so central differences are no
-     * oracle. They are still checked, more weakly: each gradient component must lie between the
-     * one-sided derivatives (PyTorch's choice of subgradient).
-     */
-    private static final Map<String, String> NOT_DIFFERENTIABLE = Map.of(
-            // three elements tie for the max: PyTorch splits the gradient evenly among them
-            "max/ties", "ties for the max",
-            // two elements tie for the min: the gradient is split evenly, as for max
-            "min/ties", "ties for the min",
-            // the 2-norm has a kink at 0: PyTorch's gradient there is 0
-            "norm/zeros", "norm at the origin");
-
-    /** The ops whose second derivatives are checked: every unary op and a representative subset. */
-    private static final Set<String> SECOND_ORDER_OPS = Set.of(
-            "neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu",
-            "mul", "div", "pow", "pow_scalar", "matmul", "sum", "mean", "norm");
-
     // ---- the factories -----------------------------------------------------------------
 
     @TestFactory
     Stream<DynamicContainer> first_derivatives_match_central_differences_in_float64_on_every_device() {
         return TestDevices.all().stream().map(device -> DynamicContainer.dynamicContainer(device.name(),
                 samples().map(r -> {
-                    String why = NOT_DIFFERENTIABLE.get(r.id());
+                    String why = kink(r);
                     String name = r.id() + "[" + device + "]"
                             + (why == null ? "" : " (not differentiable: " + why
                             + "; checks the gradient lies between the one-sided derivatives)");
@@ -79,30 +64,45 @@ class GradCheckTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> ops_without_a_gradient_check_are_reported_as_skipped() {
+        return OpInfos.ALL.values().stream().filter(op -> op.whyNoGradcheck() != null)
+                .map(op -> DynamicTest.dynamicTest("gradcheck " + op.name() + " is not done",
+                        () -> assumeTrue(false, op.name() + ": " + op.whyNoGradcheck())));
+    }
+
+    @TestFactory
     Stream<DynamicContainer> second_derivatives_match_central_differences_of_first_derivatives() {
         return TestDevices.all().stream().map(device -> DynamicContainer.dynamicContainer(device.name(),
-                samples().filter(r -> SECOND_ORDER_OPS.contains(r.get("op")))
-                        // not twice differentiable at these points; see NOT_DIFFERENTIABLE
-                        .filter(r -> !NOT_DIFFERENTIABLE.containsKey(r.id()))
+                samples().filter(r -> OpInfos.get(r.get("op")).gradgradcheck())
+                        // not twice differentiable at these points
+                        .filter(r -> kink(r) == null)
                         .map(r -> DynamicTest.dynamicTest("gradgrad " + r.id() + "[" + device + "]",
                                 () -> checkSecondOrder(r, device)))));
     }
 
     @Test
-    void every_differentiable_op_in_the_op_table_has_gradient_checked_samples() {
+    void every_op_marked_for_gradcheck_has_gradient_checked_samples() {
         Set<String> sampled = samples().map(r -> r.get("op")).collect(Collectors.toSet());
         Set<String> missing = new TreeSet<>();
-        for (OpTable.Op op : OpTable.OPS.values()) {
-            if (op.differentiable() && !sampled.contains(op.name())) {
+        for (OpInfo op : OpInfos.ALL.values()) {
+            if (op.gradcheck() && !sampled.contains(op.name())) {
                 missing.add(op.name());
             }
         }
-        assertTrue(missing.isEmpty(), "differentiable ops without a gradcheck sample: " + missing
+        assertTrue(missing.isEmpty(), "OpInfo rows marked gradcheck without a golden sample: " + missing
                 + "; record samples for them in tools/golden/record_golden.py");
-        Set<String> secondMissing = new TreeSet<>(SECOND_ORDER_OPS);
-        secondMissing.removeAll(sampled);
-        assertTrue(secondMissing.isEmpty(), "second-order ops without samples: " + secondMissing);
         assertTrue(samples().count() > 200, "expected the golden fixtures to give hundreds of samples");
+    }
+
+    @Test
+    void every_kink_names_a_recorded_sample() {
+        Set<String> ids = RECORDS.stream().map(Fixtures.Record::id).collect(Collectors.toSet());
+        for (OpInfo op : OpInfos.ALL.values()) {
+            for (String sample : op.kinks().keySet()) {
+                assertTrue(ids.contains(op.name() + "/" + sample), op.name() + ": kink '" + sample
+                        + "' names no record of ops.txt");
+            }
+        }
     }
 
     @Test
@@ -136,15 +136,21 @@ class GradCheckTest {
 
     // ---- samples -----------------------------------------------------------------------
 
-    /** Fixture records of differentiable ops that have inputs. */
+    /** Fixture records of ops marked gradcheck that have inputs. */
     private static Stream<Fixtures.Record> samples() {
         return RECORDS.stream()
-                .filter(r -> OpTable.get(r.get("op")).differentiable())
+                .filter(r -> OpInfos.get(r.get("op")).gradcheck())
                 .filter(r -> !r.all("input").isEmpty());
     }
 
+    /** Why record {@code r} sits where its op is not differentiable, or null. */
+    private static String kink(Fixtures.Record r) {
+        String op = r.get("op");
+        return OpInfos.get(op).kinks().get(r.id().substring(op.length() + 1));
+    }
+
     /** One sample converted to float64: the specs, which inputs are differentiated, and its op. */
-    private record Sample(Fixtures.Record record, OpTable.Op op, OpTable.Params params,
+    private record Sample(Fixtures.Record record, OpInfo op, OpInfo.Params params,
                           List<Fixtures.TensorSpec> specs, boolean[] differentiated) {
         static Sample of(Fixtures.Record r) {
             List<Fixtures.TensorSpec> specs = new ArrayList<>();
@@ -163,7 +169,7 @@ class GradCheckTest {
                 // a sample recorded without grad (e.g. add/no_grad): check every input
                 Arrays.fill(diff, true);
             }
-            return new Sample(r, OpTable.get(r.get("op")), new OpTable.Params(r.params()), specs, diff);
+            return new Sample(r, OpInfos.get(r.get("op")), new OpInfo.Params(r.params()), specs, diff);
         }
 
         double[][] data() {
