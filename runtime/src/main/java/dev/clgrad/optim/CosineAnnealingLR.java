@@ -8,9 +8,11 @@ package dev.clgrad.optim;
  * (and {@code lr + (base - etaMin) * (1 - cos(pi / tMax)) / 2} at the epochs just past each
  * minimum), not the closed form, so that the rates are PyTorch's bit for bit.
  *
- * <p>The cosine is Java's {@link Math#cos}; PyTorch's is the C library's. They agree on every
- * argument {@code k * pi / tMax} with {@code tMax <= 12}; for larger {@code tMax} about one
- * argument in 500 differs in its last bit (glibc 2.36), and the rate at that epoch with it.
+ * <p>The cosine is Java's {@link Math#cos}; PyTorch's is the C library's, and neither is
+ * correctly rounded. Against glibc 2.36 they agree on every argument {@code k * pi / tMax}
+ * with {@code tMax <= 12} over the first three half-periods ({@code k <= 3 * tMax + 1}); for
+ * {@code tMax} up to 300 about one such argument in 500 differs in its last bit, and the rate
+ * at that epoch with it.
  */
 public final class CosineAnnealingLR extends LRScheduler {
     private final int tMax;
