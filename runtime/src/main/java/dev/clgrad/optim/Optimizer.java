@@ -39,14 +39,18 @@ import java.util.Map;
  * param_groups.0.params     1-D float64: the parameters' indices 0, 1, ...
  * </pre>
  * Booleans are 0 or 1. A parameter that has no state yet has no {@code state.i.*} keys.
+ *
+ * <p>{@link #close()} releases the state's device memory at once; without it the garbage
+ * collector reclaims it once the optimizer is unreachable.
  */
-public abstract class Optimizer {
+public abstract class Optimizer implements AutoCloseable {
     private final List<Tensor> params;
     /** PyTorch keys state by the parameter object; a duplicated parameter shares one state. */
     private final Map<Tensor, ParamState> state = new IdentityHashMap<>();
     private double lr;
     /** PyTorch's {@code group['initial_lr']}, set by the first scheduler; null before. */
     private Double initialLr;
+    private boolean closed;
 
     Optimizer(List<Tensor> params, double lr) {
         if (params == null) {
@@ -72,6 +76,7 @@ public abstract class Optimizer {
 
     /** Performs one optimization step: updates each parameter that has a gradient, in place. */
     public void step() {
+        checkOpen("step");
         try (var g = Autograd.noGrad(); var temporaries = TensorScope.open()) {
             for (Tensor p : params) {
                 Tensor grad = p.grad();
@@ -133,6 +138,27 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * Releases the state tensors (momentum buffers, moments) now instead of leaving them to the
+     * garbage collector; idempotent. The parameters and their gradients are the caller's and
+     * stay. A closed optimizer refuses {@link #step()}, {@link #stateDict()} and
+     * {@link #loadStateDict}.
+     */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            replaceState(Map.of());
+        }
+    }
+
+    private void checkOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(getClass().getSimpleName() + "." + op + ": this optimizer was closed "
+                    + "and its state released; make a new one (loadStateDict restores a saved state)");
+        }
+    }
+
     /** The learning rate ({@code param_groups[0]['lr']}). */
     public double lr() {
         return lr;
@@ -166,6 +192,7 @@ public abstract class Optimizer {
      * caller owns them (a scope open around this call closes them).
      */
     public Map<String, Tensor> stateDict() {
+        checkOpen("stateDict");
         return StateDicts.save(this);
     }
 
@@ -180,6 +207,7 @@ public abstract class Optimizer {
      *     optimizer does not know, or a state tensor whose shape is not its parameter's
      */
     public void loadStateDict(Map<String, Tensor> stateDict) {
+        checkOpen("loadStateDict");
         StateDicts.load(this, stateDict);
     }
 
