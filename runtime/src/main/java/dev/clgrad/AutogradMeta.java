@@ -82,6 +82,14 @@ final class AutogradMeta {
         return new Edge(m.accumulator, 0);
     }
 
+    /**
+     * Forgets the accumulator after {@code setData} changed the leaf's shape, dtype or device (as
+     * PyTorch's {@code set_data}), so the next graph checks gradients against the new metadata.
+     */
+    void dropAccumulator() {
+        accumulator = null;
+    }
+
     /** Gives a view whose base has new history an {@code AsStridedBackward0} from the base's history. */
     static void regenerateViewGradFn(Tensor view) {
         Tensor base = view.viewBase();
