@@ -63,7 +63,7 @@ public abstract class Module {
      * @throws IllegalArgumentException for an empty name, a name with a dot, a name a buffer or
      *     module already has, or a tensor computed by a recorded op (not a leaf)
      */
-    protected Tensor registerParameter(String name, Tensor param) {
+    public Tensor registerParameter(String name, Tensor param) {
         checkName("registerParameter", "parameter", name);
         if (buffers.containsKey(name) || modules.containsKey(name)) {
             throw alreadyExists("registerParameter", name);
@@ -86,12 +86,12 @@ public abstract class Module {
      * Registers a persistent buffer: saved in {@link #stateDict()} and moved by {@code to}, but
      * not a parameter. Returns {@code tensor}; null records the name with no tensor.
      */
-    protected Tensor registerBuffer(String name, Tensor tensor) {
+    public Tensor registerBuffer(String name, Tensor tensor) {
         return registerBuffer(name, tensor, true);
     }
 
     /** As {@link #registerBuffer(String, Tensor)}; a non-persistent buffer stays out of the state dict. */
-    protected Tensor registerBuffer(String name, Tensor tensor, boolean persistent) {
+    public Tensor registerBuffer(String name, Tensor tensor, boolean persistent) {
         checkName("registerBuffer", "buffer", name);
         if (parameters.containsKey(name) || modules.containsKey(name)) {
             throw alreadyExists("registerBuffer", name);
@@ -109,7 +109,7 @@ public abstract class Module {
     }
 
     /** Registers {@code module} as the child {@code name} (PyTorch's {@code add_module}) and returns it. */
-    protected <M extends Module> M registerModule(String name, M module) {
+    public <M extends Module> M registerModule(String name, M module) {
         if (name != null && name.contains(".")) {
             throw new IllegalArgumentException("registerModule: module name can't contain \".\", got: " + name
                     + "; register the inner module on its direct parent instead");
@@ -141,17 +141,17 @@ public abstract class Module {
     }
 
     /** The parameter registered as {@code name} here (not in children), or null. */
-    protected Tensor parameter(String name) {
+    public Tensor parameter(String name) {
         return parameters.get(name);
     }
 
     /** The buffer registered as {@code name} here (not in children), or null. */
-    protected Tensor buffer(String name) {
+    public Tensor buffer(String name) {
         return buffers.get(name);
     }
 
     /** The child registered as {@code name}, or null. */
-    protected Module module(String name) {
+    public Module module(String name) {
         return modules.get(name);
     }
 
