@@ -20,14 +20,6 @@ final class AutogradMeta {
     Tensor grad;
     private AccumulateGrad accumulator;
 
-    /**
-     * Forgets the gradient accumulator, as PyTorch's {@code set_data} does when a tensor's device
-     * or dtype changes: the next backward makes one for the new metadata.
-     */
-    void resetAccumulator() {
-        accumulator = null;
-    }
-
     /** The node that computed {@code owner}; a view whose base changed gets a fresh one. */
     static GradFn gradFn(Tensor owner) {
         AutogradMeta m = owner.meta;
@@ -88,6 +80,14 @@ final class AutogradMeta {
             m.accumulator = new AccumulateGrad(owner);
         }
         return new Edge(m.accumulator, 0);
+    }
+
+    /**
+     * Forgets the accumulator after {@code setData} changed the leaf's shape, dtype or device (as
+     * PyTorch's {@code set_data}), so the next graph checks gradients against the new metadata.
+     */
+    void dropAccumulator() {
+        accumulator = null;
     }
 
     /** Gives a view whose base has new history an {@code AsStridedBackward0} from the base's history. */

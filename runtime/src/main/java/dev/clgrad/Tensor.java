@@ -1276,8 +1276,9 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("setData: a tensor that requires grad cannot hold " + src.dtype.pyName()
                     + " data; only floating point tensors can require gradients");
         }
-        if (meta != null && (src.device != device || src.dtype != dtype)) {
-            meta.resetAccumulator();
+        if (meta != null && (src.device != device || src.dtype != dtype
+                || !Arrays.equals(src.layout.shape(), layout.shape()))) {
+            meta.dropAccumulator();
         }
         src.storage.retain();
         TensorResource old = resource;
