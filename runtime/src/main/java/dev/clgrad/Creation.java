@@ -61,6 +61,18 @@ final class Creation {
         }
         if (dtype == DType.FLOAT64) {
             HostTransfers.write(device.backend(), t.buffer(), data);
+        } else if (dtype == DType.INT64) {
+            long[] l = new long[data.length];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = (long) data[i];
+            }
+            HostTransfers.write(device.backend(), t.buffer(), l);
+        } else if (!dtype.isFloatingPoint()) {
+            byte[] b = new byte[data.length];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (dtype == DType.BOOL ? (data[i] != 0 ? 1 : 0) : (long) data[i]);
+            }
+            HostTransfers.write(device.backend(), t.buffer(), b);
         } else {
             float[] f = new float[data.length];
             for (int i = 0; i < f.length; i++) {

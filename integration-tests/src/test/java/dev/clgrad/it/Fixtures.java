@@ -110,7 +110,13 @@ final class Fixtures {
 
     static TensorSpec tensor(String text) {
         String[] parts = text.split(" ");
-        DType dtype = parts[0].equals("float64") ? DType.FLOAT64 : DType.FLOAT32;
+        DType dtype = switch (parts[0]) {
+            case "float64" -> DType.FLOAT64;
+            case "int64" -> DType.INT64;
+            case "bool" -> DType.BOOL;
+            case "uint8" -> DType.UINT8;
+            default -> DType.FLOAT32;
+        };
         long[] shape = longs(parts[1].substring("shape=".length()));
         double[] data = doubles(parts[2].substring("data=".length()));
         List<String> flags = new ArrayList<>();

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * non-trivial upstream gradient, within the row's {@link OpInfo#golden()} tolerance.
  */
 class GoldenOpsTest {
-    private static final List<Fixtures.Record> RECORDS = Fixtures.load("ops.txt");
+    private static final List<Fixtures.Record> RECORDS = java.util.stream.Stream.concat(
+            Fixtures.load("ops.txt").stream(), Fixtures.load("training_ops.txt").stream()).toList();
 
     @TestFactory
     Stream<DynamicContainer> every_recorded_op_matches_pytorch_on_every_device() {

@@ -47,7 +47,8 @@ class GradCheckTest {
     private static final double ATOL = 1e-5;
     private static final double RTOL = 1e-3;
 
-    private static final List<Fixtures.Record> RECORDS = Fixtures.load("ops.txt");
+    private static final List<Fixtures.Record> RECORDS = java.util.stream.Stream.concat(
+            Fixtures.load("ops.txt").stream(), Fixtures.load("training_ops.txt").stream()).toList();
 
     // ---- the factories -----------------------------------------------------------------
 
@@ -156,8 +157,9 @@ class GradCheckTest {
             List<Fixtures.TensorSpec> specs = new ArrayList<>();
             for (String line : r.all("input")) {
                 Fixtures.TensorSpec s = Fixtures.tensor(line);
-                // mixed float32/float64 samples become all-float64
-                specs.add(new Fixtures.TensorSpec(DType.FLOAT64, s.shape(), s.data(), s.flags()));
+                // mixed float32/float64 samples become all-float64; indices and masks keep their dtype
+                specs.add(new Fixtures.TensorSpec(s.dtype().isFloatingPoint() ? DType.FLOAT64 : s.dtype(), s.shape(),
+                        s.data(), s.flags()));
             }
             boolean[] diff = new boolean[specs.size()];
             boolean any = false;
@@ -200,7 +202,7 @@ class GradCheckTest {
         for (int i = 0; i < s.specs().size(); i++) {
             Fixtures.TensorSpec spec = s.specs().get(i);
             boolean requires = grad && s.differentiated()[i];
-            Tensor created = Tensor.of(data[i], DType.FLOAT64, device, spec.shape());
+            Tensor created = Tensor.of(data[i], spec.dtype(), device, spec.shape());
             if (!spec.has("transposed")) {
                 if (requires) {
                     created.requiresGrad_();

@@ -22,6 +22,7 @@ final class OpInfos {
         rows.addAll(PointwiseOpInfos.rows());
         rows.addAll(ReductionOpInfos.rows());
         rows.addAll(ViewOpInfos.rows());
+        rows.addAll(TrainingOpInfos.rows());
         Map<String, OpInfo> all = new LinkedHashMap<>();
         for (OpInfo.Builder row : rows) {
             OpInfo op = row.build();

@@ -335,4 +335,61 @@ public final class Functional {
         }
         return n;
     }
+
+    // ---- classification losses and lookups (see Losses) ---------------------------------
+
+    /** {@code nll_loss(input, target)}: mean negative log-likelihood of int64 class indices. */
+    public static Tensor nllLoss(Tensor input, Tensor target) {
+        return Losses.nllLoss(input, target, Reduction.MEAN, -100);
+    }
+
+    /** {@code nll_loss} with a reduction and an ignored class index (PyTorch's default -100). */
+    public static Tensor nllLoss(Tensor input, Tensor target, Reduction reduction, long ignoreIndex) {
+        return Losses.nllLoss(input, target, reduction, ignoreIndex);
+    }
+
+    /** {@code cross_entropy(input, target)}: int64 class indices, or class probabilities of input's shape. */
+    public static Tensor crossEntropy(Tensor input, Tensor target) {
+        return Losses.crossEntropy(input, target, Reduction.MEAN, -100, 0);
+    }
+
+    /** {@code cross_entropy} with reduction, ignored index (-100 by default) and label smoothing in [0, 1]. */
+    public static Tensor crossEntropy(Tensor input, Tensor target, Reduction reduction, long ignoreIndex,
+                                      double labelSmoothing) {
+        return Losses.crossEntropy(input, target, reduction, ignoreIndex, labelSmoothing);
+    }
+
+    /** {@code binary_cross_entropy_with_logits(input, target)}, stable for logits of any size. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
+        return Losses.bceWithLogits(input, target, Reduction.MEAN, null);
+    }
+
+    /** {@code binary_cross_entropy_with_logits} with a reduction and a positive-class weight (null: none). */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Reduction reduction,
+                                                      Tensor posWeight) {
+        return Losses.bceWithLogits(input, target, reduction, posWeight);
+    }
+
+    /** Rows of {@code weight} for int64 {@code indices} of any shape ({@code EmbeddingBackward0}). */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        notNull(indices, "embedding", "indices");
+        notNull(weight, "embedding", "weight");
+        if (weight.dim() != 2) {
+            throw new IllegalArgumentException("embedding: 'weight' must be 2-D, got " + weight.dim() + "-D");
+        }
+        long[] outShape = java.util.Arrays.copyOf(indices.shape(), indices.dim() + 1);
+        outShape[indices.dim()] = weight.shape()[1];
+        Tensor flat = indices.reshape(-1);
+        return dev.clgrad.Composite.record(EMBEDDING, new Tensor[] {weight}, new Tensor[] {flat}, new double[0],
+                () -> weight.indexSelect(0, flat).reshape(outShape));
+    }
+
+    /** Input: the weight; extra 0: the flat indices. */
+    private static final dev.clgrad.autograd.Formula EMBEDDING = dev.clgrad.autograd.Formula.of("EmbeddingBackward0",
+            (c, g) -> {
+                long[] w = c.inputShape(0);
+                Tensor rows = g.reshape(-1, w[1]);
+                Tensor index = c.extra(0).unsqueeze(1).expand(rows.shape());
+                return new Tensor[] {g.newZeros(w).scatterAdd(0, index, rows)};
+            });
 }

@@ -1,0 +1,111 @@
+package dev.clgrad.it;
+
+import dev.clgrad.Tensor;
+import dev.clgrad.nn.Functional;
+import dev.clgrad.nn.Reduction;
+import dev.clgrad.it.OpInfo.Builder;
+import dev.clgrad.it.OpInfo.Family;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static dev.clgrad.it.Domain.ANY;
+import static dev.clgrad.it.Domain.POSITIVE;
+import static dev.clgrad.it.OpInfo.op;
+import static dev.clgrad.it.Tolerance.EXACT;
+import static dev.clgrad.it.Tolerance.POINTWISE;
+
+/**
+ * The {@link OpInfo} rows of the training layer's ops, replayed from
+ * {@code golden/training_ops.txt} (tools/golden/record_training_ops.py); the unary ones also
+ * get the parity suite's pointwise samples and join the fuzzer's steps.
+ */
+final class TrainingOpInfos {
+    private TrainingOpInfos() {
+    }
+
+    /** Sums of a few terms of magnitude up to 1e4: float32 rounds them at ~1e-3 absolute. */
+    private static final Tolerance SOFTMAX = new Tolerance(1e-5, 1e-5, 1e-10, 1e-12);
+
+    static List<Builder> rows() {
+        return List.of(
+                unary("log1p", Tensor::log1p, POSITIVE).gradFn("Log1PBackward0").gradgrad(),
+                unary("expm1", Tensor::expm1, ANY).gradFn("Expm1Backward0").gradgrad(),
+                unary("erf", Tensor::erf, ANY).gradFn("ErfBackward0").gradgrad(),
+                unary("gelu", Tensor::gelu, ANY).gradFn("GeluBackward0").gradgrad(),
+                unary("silu", Tensor::silu, ANY).gradFn("SiluBackward0").gradgrad(),
+                unary("leaky_relu", x -> x.leakyRelu(0.1), ANY).gradFn("LeakyReluBackward0").gradgrad(),
+                golden("softmax", in -> in.get(0).softmax(1), "SoftmaxBackward0").golden(SOFTMAX).gradgrad(),
+                golden("log_softmax", in -> in.get(0).logSoftmax(1), "LogSoftmaxBackward0").golden(SOFTMAX).gradgrad(),
+                golden("log_softmax_dim0", in -> in.get(0).logSoftmax(0), "LogSoftmaxBackward0"),
+                golden("logsumexp", in -> in.get(0).logsumexp(1, false), "LogsumexpBackward0").golden(SOFTMAX)
+                        .gradgrad(),
+                golden("logsumexp_keepdim", in -> in.get(0).logsumexp(1, true), "LogsumexpBackward0").golden(SOFTMAX),
+                golden("clamp", in -> in.get(0).clamp(-0.5, 0.7), "ClampBackward1"),
+                golden("clamp_min", in -> in.get(0).clampMin(0.2), "ClampMinBackward0"),
+                golden("clamp_max", in -> in.get(0).clampMax(-0.1), "ClampMaxBackward0"),
+                golden("maximum", in -> in.get(0).maximum(in.get(1)), "MaximumBackward0")
+                        .kink("ties", "equal elements share the gradient"),
+                golden("minimum", in -> in.get(0).minimum(in.get(1)), "MinimumBackward0")
+                        .kink("ties", "equal elements share the gradient"),
+                golden("var", in -> in.get(0).var(1, false), "VarBackward0").gradgrad(),
+                golden("std", in -> in.get(0).std(1, false), "StdBackward0").gradgrad(),
+                golden("var_all_corr0", in -> in.get(0).var(new int[] {0, 1}, 0, true), "VarBackward0"),
+                golden("std_keepdim", in -> in.get(0).std(0, true), "StdBackward0"),
+                golden("gather", in -> in.get(0).gather(1, in.get(1)), "GatherBackward0").golden(EXACT).gradgrad(),
+                golden("gather_dim0", in -> in.get(0).gather(0, in.get(1)), "GatherBackward0").golden(EXACT),
+                golden("index_select", in -> in.get(0).indexSelect(0, in.get(1)), "IndexSelectBackward0")
+                        .golden(EXACT),
+                golden("index_select_dim1", in -> in.get(0).indexSelect(1, in.get(1)), "IndexSelectBackward0")
+                        .golden(EXACT),
+                golden("scatter_add", in -> in.get(0).scatterAdd(1, in.get(1), in.get(2)), "ScatterAddBackward0")
+                        .gradgrad(),
+                golden("amax", in -> in.get(0).amax(new int[] {1}, false), "AmaxBackward0").golden(EXACT)
+                        .kink("ties", "tied maxima share the gradient"),
+                golden("amin", in -> in.get(0).amin(new int[] {0}, true), "AminBackward0").golden(EXACT)
+                        .kink("ties", "tied minima share the gradient"),
+                golden("max_dim", in -> in.get(0).max(1, false).values(), "MaxBackward0").golden(EXACT)
+                        .kink("ties", "the first maximum takes the gradient"),
+                golden("min_dim_keepdim", in -> in.get(0).min(0, true).values(), "MinBackward0").golden(EXACT)
+                        .kink("ties", "the first minimum takes the gradient"),
+                golden("narrow", in -> in.get(0).narrow(1, 1, 2), "SliceBackward0").golden(EXACT),
+                golden("slice_step", in -> in.get(0).slice(1, 1, Long.MAX_VALUE, 2), "SliceBackward0").golden(EXACT),
+                golden("slice_dim0", in -> in.get(0).slice(0, 1, 3, 1), "SliceBackward0").golden(EXACT),
+                golden("cat", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 0), "CatBackward0").golden(EXACT),
+                golden("cat_dim1", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 1), "CatBackward0").golden(EXACT),
+                golden("stack", in -> Tensor.stack(List.of(in.get(0), in.get(1)), 1), "StackBackward0").golden(EXACT),
+                golden("masked_fill", in -> in.get(0).maskedFill(in.get(1), -2.5), "MaskedFillBackward0")
+                        .golden(EXACT),
+                golden("where_bool", in -> Tensor.where(in.get(0), in.get(1), in.get(2)), "WhereBackward0")
+                        .golden(EXACT),
+                golden("cross_entropy", in -> Functional.crossEntropy(in.get(0), in.get(1)), "NllLossBackward0")
+                        .golden(SOFTMAX).gradgrad(),
+                golden("cross_entropy_sum", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.SUM, -100, 0),
+                        "NllLossBackward0").golden(SOFTMAX),
+                golden("cross_entropy_none", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.NONE, -100,
+                        0), "NllLossBackward0").golden(SOFTMAX),
+                golden("cross_entropy_ignore", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.MEAN, 4,
+                        0), "NllLossBackward0").golden(SOFTMAX),
+                golden("cross_entropy_smooth", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.MEAN,
+                        -100, 0.1), "AddBackward0").golden(SOFTMAX),
+                golden("nll_loss", in -> Functional.nllLoss(in.get(0), in.get(1)), "NllLossBackward0").golden(SOFTMAX),
+                golden("cross_entropy_probs", in -> Functional.crossEntropy(in.get(0), in.get(1)), "DivBackward0",
+                        "DivBackward1").golden(SOFTMAX),
+                golden("bce_with_logits", in -> Functional.binaryCrossEntropyWithLogits(in.get(0), in.get(1)),
+                        "BinaryCrossEntropyWithLogitsBackward0").golden(SOFTMAX),
+                golden("bce_with_logits_sum", in -> Functional.binaryCrossEntropyWithLogits(in.get(0), in.get(1),
+                        Reduction.SUM, null), "BinaryCrossEntropyWithLogitsBackward0").golden(SOFTMAX));
+    }
+
+    private static Builder unary(String name, UnaryOperator<Tensor> f, Domain domain) {
+        return op(name, Family.UNARY, (in, p) -> f.apply(in.get(0))).domains(domain)
+                .onEach(SampleInputs.pointwise(), Map.of(), POINTWISE);
+    }
+
+    /** An op replayed from the golden records only. */
+    private static Builder golden(String name, java.util.function.Function<List<Tensor>, Tensor> f,
+                                  String... gradFns) {
+        return op(name, Family.REDUCTION, (in, p) -> f.apply(in)).gradFn(gradFns);
+    }
+}
