@@ -88,7 +88,7 @@ public final class Idx {
         for (int d = 0; d < rank; d++) {
             shape[d] = sizes.getInt() & 0xFFFFFFFFL;
             if (shape[d] > Integer.MAX_VALUE) {
-                throw bad(file, "dimension " + d + " has size " + shape[d] + " (a negative int32)");
+                throw bad(file, "dimension " + d + " has a negative size, " + (int) shape[d]);
             }
             count *= shape[d];
             if (count * width > Integer.MAX_VALUE - 8) {
