@@ -27,6 +27,23 @@ public final class Composite {
     }
 
     /**
+     * {@code x * s} recorded as PyTorch's C++ composites record it ({@code MulBackward1}, the
+     * scalar overload), for composites whose graph mirrors one written in ATen.
+     */
+    public static Tensor scaled(Tensor x, double s) {
+        Checks.notNull(x, "Composite.scaled", "x");
+        return Pointwise.scalar("mul", x, s, dev.clgrad.spi.ElementwiseOp.MUL_SCALAR,
+                dev.clgrad.autograd.Derivatives.MUL_SCALAR_ATEN, false);
+    }
+
+    /** {@code x / s} recorded as PyTorch's C++ composites record it ({@code DivBackward1}). */
+    public static Tensor divided(Tensor x, double s) {
+        Checks.notNull(x, "Composite.divided", "x");
+        return Pointwise.scalar("div", x, s, dev.clgrad.spi.ElementwiseOp.DIV_SCALAR,
+                dev.clgrad.autograd.Derivatives.DIV_SCALAR_ATEN, false);
+    }
+
+    /**
      * Runs {@code forward} with recording off and records its result as the output of one
      * {@code formula} node over {@code inputs} (null entries are PyTorch's None edges for
      * wrapped scalars) with scalar {@code args}, when an input requires grad.
@@ -63,6 +80,13 @@ public final class Composite {
             if (out == t) {
                 throw new IllegalStateException(formula.name() + ": a composite's forward returned its input");
             }
+        }
+        if (out.isNoGradView()) {
+            // a view made with recording off (a final squeeze or reshape) cannot take a node:
+            // the result is the same elements, seen by a tensor that is no view for autograd
+            Tensor alias = out.shareStorage(out.layout(), false);
+            out.close();
+            out = alias;
         }
         return Recorder.record(out, formula, inputs, extras, args);
     }

@@ -81,6 +81,8 @@ class DeviceParityTest {
         ParityCases.ALL.forEach(c -> covered.add(c.op().name()));
         Set<String> missing = new TreeSet<>(OpInfos.ALL.keySet());
         missing.removeAll(covered);
+        // rows checked on every device against PyTorch's records only (not yet with generated shapes)
+        missing.removeAll(TrainingOpInfos.GOLDEN_ONLY);
         assertTrue(missing.isEmpty(), "OpInfo rows without a parity sample: " + missing
                 + "; give them samples in their OpInfo row");
     }

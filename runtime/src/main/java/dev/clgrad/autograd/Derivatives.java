@@ -62,6 +62,10 @@ public final class Derivatives {
             (c, g) -> grads(g.mul(c.arg(0)), null));
     public static final Formula DIV_SCALAR = Formula.savingScalar("DivBackward0",
             (c, g) -> grads(g.div(c.arg(0)), null));
+    /** {@code x * s} called from a composite, as ATen's scalar overload (no None edge). */
+    public static final Formula MUL_SCALAR_ATEN = Formula.of("MulBackward1", (c, g) -> grads(g.mul(c.arg(0))));
+    /** {@code x / s} called from a composite, as ATen's scalar overload. */
+    public static final Formula DIV_SCALAR_ATEN = Formula.of("DivBackward1", (c, g) -> grads(g.div(c.arg(0))));
     public static final Formula RSUB_SCALAR = of("RsubBackward1", (c, g) -> grads(g.neg()));
     public static final Formula POW_SCALAR = saving("PowBackward0", inputs(X), NONE, (c, g) -> {
         double e = c.arg(0);

@@ -159,11 +159,13 @@ final class Losses {
                         + " must have the input's shape " + shape(input));
             }
             Tensor probs = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / classes) : target;
-            Tensor losses = logp.mul(probs).sum(classDim, false).neg();
+            // PyTorch's graph: the sum, then the negation, then the division by the sample count
+            Tensor products = logp.mul(probs);
             return switch (reduction) {
-                case MEAN -> losses.sum().div((double) (input.dim() == 1 ? 1 : input.numel() / classes));
-                case SUM -> losses.sum();
-                case NONE -> losses;
+                case MEAN -> Composite.divided(products.sum().neg(),
+                        (double) (input.dim() == 1 ? 1 : input.numel() / classes));
+                case SUM -> products.sum().neg();
+                case NONE -> products.sum(classDim, false).neg();
             };
         }
         Tensor nll = nllLoss(logp, target, reduction, ignoreIndex);
@@ -177,7 +179,7 @@ final class Losses {
             case SUM -> smooth.sum();
             case NONE -> smooth;
         };
-        return nll.mul(1 - labelSmoothing).add(smoothReduced.mul(labelSmoothing / classes));
+        return Composite.scaled(nll, 1 - labelSmoothing).add(Composite.scaled(smoothReduced, labelSmoothing / classes));
     }
 
     static Tensor bceWithLogits(Tensor input, Tensor target, Reduction reduction, Tensor posWeight) {
