@@ -115,18 +115,27 @@ final class Activations {
             throw new IllegalArgumentException("clamp: At least one of 'min' or 'max' must not be None");
         }
         return Composite.record(CLAMP, new Tensor[] {x}, new double[] {min, max}, () -> {
-            Tensor lo = Double.isNaN(min) ? x : Pointwise.scalar("clamp", x, min, ElementwiseOp.CLAMP_MIN, null,
-                    false);
-            return Double.isNaN(max) ? lo : Pointwise.scalar("clamp", lo, max, ElementwiseOp.CLAMP_MAX, null, false);
+            Tensor lo = Double.isNaN(min) ? x : Pointwise.scalar("clamp", x, min, isFloatBound(x, min),
+                    ElementwiseOp.CLAMP_MIN, null, false);
+            return Double.isNaN(max) ? lo : Pointwise.scalar("clamp", lo, max, isFloatBound(lo, max),
+                    ElementwiseOp.CLAMP_MAX, null, false);
         });
     }
 
     static Tensor clampMin(Tensor x, double min) {
-        return Pointwise.scalar("clamp_min", x, min, ElementwiseOp.CLAMP_MIN, CLAMP_MIN, false);
+        return Pointwise.scalar("clamp_min", x, min, isFloatBound(x, min), ElementwiseOp.CLAMP_MIN, CLAMP_MIN, false);
     }
 
     static Tensor clampMax(Tensor x, double max) {
-        return Pointwise.scalar("clamp_max", x, max, ElementwiseOp.CLAMP_MAX, CLAMP_MAX, false);
+        return Pointwise.scalar("clamp_max", x, max, isFloatBound(x, max), ElementwiseOp.CLAMP_MAX, CLAMP_MAX, false);
+    }
+
+    /**
+     * Whether a bound counts as a float scalar: Java has one {@code double} signature, so an
+     * integral bound on an integer tensor is read as PyTorch reads {@code clamp(0, 9)}: an int.
+     */
+    private static boolean isFloatBound(Tensor x, double bound) {
+        return x.dtype().isFloatingPoint() || bound != Math.rint(bound) || Double.isInfinite(bound);
     }
 
     static Tensor maximum(Tensor a, Tensor b) {

@@ -5,8 +5,9 @@ import dev.clgrad.spi.ElementwiseOp;
 
 /**
  * The in-place updates optimizers are written with: {@code addcmul_}, {@code addcdiv_} and
- * {@code lerp_}. Each computes its term with recording off, adds it into self through the
- * in-place path (version bump, history rewriting) and records PyTorch's node.
+ * {@code lerp_}. Each computes its term with recording off, adds it into self (or, for lerp,
+ * writes it over self) through the in-place path (version bump, history rewriting) and records
+ * PyTorch's node.
  */
 final class InPlaceUpdates {
     private InPlaceUpdates() {
@@ -28,22 +29,30 @@ final class InPlaceUpdates {
         c.needsGrad(0) ? g.mul(1 - c.arg(0)) : null,
         c.needsGrad(1) ? g.mul(c.arg(0)) : null});
 
-    /** {@code self += value * t1 * t2}. */
+    /** {@code self += value * t1 * t2}, rounded as PyTorch's kernel: {@code (value * t1) * t2}. */
     static Tensor addcmul(Tensor self, Tensor t1, Tensor t2, double value) {
-        return update("addcmul_", self, new Tensor[] {t1, t2}, ADDCMUL, value, () -> t1.mul(t2).mul(value));
+        return update("addcmul_", self, new Tensor[] {t1, t2}, ADDCMUL, value, true, () -> t1.mul(value).mul(t2));
     }
 
-    /** {@code self += value * t1 / t2}. */
+    /** {@code self += value * t1 / t2}, rounded as PyTorch's kernel: {@code (value * t1) / t2}. */
     static Tensor addcdiv(Tensor self, Tensor t1, Tensor t2, double value) {
-        return update("addcdiv_", self, new Tensor[] {t1, t2}, ADDCDIV, value, () -> t1.div(t2).mul(value));
+        return update("addcdiv_", self, new Tensor[] {t1, t2}, ADDCDIV, value, true, () -> t1.mul(value).div(t2));
     }
 
-    /** {@code self += weight * (end - self)}. */
+    /**
+     * {@code self + weight * (end - self)}, computed as PyTorch's kernel does: from self below a
+     * weight of 0.5, from end above, so that weight 1 gives end exactly.
+     */
     static Tensor lerp(Tensor self, Tensor end, double weight) {
-        return update("lerp_", self, new Tensor[] {end}, LERP, weight, () -> end.sub(self).mul(weight));
+        return update("lerp_", self, new Tensor[] {end}, LERP, weight, false, () -> weight < 0.5
+                ? self.add(end.sub(self).mul(weight)) : end.sub(end.sub(self).mul(1 - weight)));
     }
 
-    private static Tensor update(String op, Tensor self, Tensor[] others, Formula formula, double arg,
+    /**
+     * Computes {@code term} with recording off, then adds it into self ({@code add}) or writes
+     * it over self, through the in-place path.
+     */
+    private static Tensor update(String op, Tensor self, Tensor[] others, Formula formula, double arg, boolean add,
                                  java.util.function.Supplier<Tensor> term) {
         self.checkOpen(op);
         for (Tensor t : others) {
@@ -70,9 +79,11 @@ final class InPlaceUpdates {
         try (computed; Tensor cast = Pointwise.castIfNeeded(computed, self.dtype())) {
             Tensor src = cast != null ? cast : computed;
             return InPlace.apply(op, self, formula, others, new double[] {arg}, () -> {
-                if (self.numel() > 0) {
+                if (self.numel() > 0 && add) {
                     self.backend().elementwise(ElementwiseOp.ADD, 0, self.view(), self.view(),
                             Pointwise.broadcastView(src, self.shape()));
+                } else if (self.numel() > 0) {
+                    self.backend().copy(Pointwise.broadcastView(src, self.shape()), self.view());
                 }
             });
         }

@@ -102,21 +102,17 @@ abstract class AdamBase extends Optimizer {
 
     /** {@code avgSq.mul_(beta).addcmul_(g, g, value=1 - beta)}: addcmul computes {@code (value * g) * g}. */
     private static void decaySquareAverage(Tensor avgSq, Tensor g, double beta) {
-        avgSq.mul_(beta).add_(g.mul(1 - beta).mul(g));
+        avgSq.mul_(beta).addcmul_(g, g, 1 - beta);
     }
 
-    /**
-     * {@code torch.maximum(max, other, out=max)}, from ops that exist: with {@code m = other >
-     * max} as 0/1, {@code max * (1 - m) + other * m} is exact for finite values and keeps NaN.
-     */
+    /** {@code torch.maximum(max, other, out=max)}. */
     private static void maximumInPlace(Tensor max, Tensor other) {
-        Tensor takeOther = other.gt(max).to(max.dtype());
-        max.copy_(max.mul(takeOther.rsub(1)).add(other.mul(takeOther)));
+        max.copy_(max.maximum(other));
     }
 
     /** {@code param.addcdiv_(num, denom, value=value)}: addcdiv computes {@code (value * num) / denom}. */
     private static void addQuotient(Tensor param, Tensor num, Tensor denom, double value) {
-        param.add_(num.mul(value).div(denom));
+        param.addcdiv_(num, denom, value);
     }
 
     @Override
