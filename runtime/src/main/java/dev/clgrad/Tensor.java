@@ -165,6 +165,42 @@ public final class Tensor implements AutoCloseable {
         return Creation.fromLongs(data, shape, Device.getDefault());
     }
 
+    /** Like {@link #of(long[], long...)} on the given device. */
+    public static Tensor of(long[] data, Device device, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(device, "of", "device");
+        Checks.notNull(shape, "of", "shape");
+        return Creation.fromLongs(data, shape, device);
+    }
+
+    /** Like {@link #of(boolean[], long...)} on the given device. */
+    public static Tensor of(boolean[] data, Device device, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(device, "of", "device");
+        Checks.notNull(shape, "of", "shape");
+        return Creation.fromBooleans(data, shape, device);
+    }
+
+    /** Like {@link #of(byte[], DType, long...)} on the given device. */
+    public static Tensor of(byte[] data, DType dtype, Device device, long... shape) {
+        Checks.notNull(data, "of", "data");
+        Checks.notNull(dtype, "of", "dtype");
+        Checks.notNull(device, "of", "device");
+        Checks.notNull(shape, "of", "shape");
+        Tensor bytes = Creation.fromBytes(data, DType.UINT8, shape, device);
+        if (dtype == DType.UINT8) {
+            return bytes;
+        }
+        if (dtype == DType.BOOL) {
+            try (bytes) {
+                return bytes.ne(0L);
+            }
+        }
+        try (bytes) {
+            return Pointwise.castIfNeeded(bytes, dtype);
+        }
+    }
+
     /** {@code torch.tensor(data).reshape(shape)} as bool. */
     public static Tensor of(boolean[] data, long... shape) {
         Checks.notNull(data, "of", "data");
@@ -180,13 +216,7 @@ public final class Tensor implements AutoCloseable {
         Checks.notNull(data, "of", "data");
         Checks.notNull(dtype, "of", "dtype");
         Checks.notNull(shape, "of", "shape");
-        Tensor bytes = Creation.fromBytes(data, DType.UINT8, shape, Device.getDefault());
-        if (dtype == DType.UINT8) {
-            return bytes;
-        }
-        try (bytes) {
-            return Pointwise.castIfNeeded(bytes, dtype);
-        }
+        return of(data, dtype, Device.getDefault(), shape);
     }
 
     /** {@code torch.tensor([v0, v1, ...])}: a 1-D float32 tensor. */

@@ -68,6 +68,9 @@ class SafetensorsTest {
         tensors.put("fc1.bias", Tensor.of(0.5, -1.5));
         tensors.put("scalar", Tensor.scalar(3.25));
         tensors.put("empty", Tensor.zeros(0, 4));
+        tensors.put("labels", Tensor.of(new long[] {3, -1, Long.MAX_VALUE}));
+        tensors.put("mask", Tensor.of(new boolean[] {true, false, true, true}, 2, 2));
+        tensors.put("pixels", Tensor.of(new byte[] {0, (byte) 255, 17}, DType.UINT8));
         if (d.info().supportsFloat64()) {
             tensors.put("double", Tensor.of(new double[] {Math.PI, -1e-300}, DType.FLOAT64, 2));
         }
@@ -81,6 +84,7 @@ class SafetensorsTest {
             assertEquals(e.getValue().dtype(), t.dtype(), e.getKey());
             assertArrayEquals(e.getValue().shape(), t.shape(), e.getKey());
             assertArrayEquals(e.getValue().toDoubleArray(), t.toDoubleArray(), e.getKey());
+            assertArrayEquals(e.getValue().toLongArray(), t.toLongArray(), e.getKey());
         }
         assertEquals(Map.of("format", "pt"), Safetensors.metadata(f));
         try (Stream<Path> files = Files.list(dir)) {
@@ -95,6 +99,29 @@ class SafetensorsTest {
         String header = "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
         String padded = header + " ".repeat((8 - header.length() % 8) % 8);
         assertArrayEquals(file(padded, floats(1.5f, -2f)), Files.readAllBytes(f));
+    }
+
+    @Test
+    void integer_and_bool_tensors_are_written_as_the_specification_says(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("i.safetensors");
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("b", Tensor.of(new boolean[] {true, false}, Device.cpu(), 2));
+        m.put("i", Tensor.of(new long[] {-2}, Device.cpu(), 1));
+        m.put("u", Tensor.of(new byte[] {(byte) 200}, DType.UINT8, Device.cpu(), 1));
+        Safetensors.save(m, f);
+        // Python's order: wider dtypes first (alignment), then by name
+        String header = "{\"i\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"BOOL\",\"shape\":[2],\"data_offsets\":[8,10]},"
+                + "\"u\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[10,11]}}";
+        String padded = header + " ".repeat((8 - header.length() % 8) % 8);
+        ByteBuffer data = ByteBuffer.allocate(11).order(ByteOrder.LITTLE_ENDIAN);
+        data.putLong(-2).put((byte) 1).put((byte) 0).put((byte) 200);
+        assertArrayEquals(file(padded, data.array()), Files.readAllBytes(f));
+        Files.write(f, file("{\"b\":{\"dtype\":\"BOOL\",\"shape\":[1],\"data_offsets\":[0,1]}}",
+                new byte[] {2}));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Safetensors.load(f, Device.cpu()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not a bool"), e.getMessage());
     }
 
     @Test

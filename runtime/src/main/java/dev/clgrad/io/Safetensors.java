@@ -164,6 +164,24 @@ public final class Safetensors {
                 data.asDoubleBuffer().get(v);
                 return Tensor.of(v, DType.FLOAT64, device, shape);
             }
+            case "I64" -> {
+                long[] v = new long[n];
+                data.asLongBuffer().get(v);
+                return Tensor.of(v, device, shape);
+            }
+            case "U8", "BOOL" -> {
+                byte[] v = new byte[n];
+                data.get(data.position(), v);
+                if (e.dtype().equals("BOOL")) {
+                    for (int i = 0; i < n; i++) {
+                        if (v[i] != 0 && v[i] != 1) {
+                            throw new IllegalArgumentException("Safetensors: tensor '" + e.name() + "' holds byte "
+                                    + (v[i] & 0xff) + " at element " + i + ", not a bool (0 or 1)");
+                        }
+                    }
+                }
+                return Tensor.of(v, e.dtype().equals("BOOL") ? DType.BOOL : DType.UINT8, device, shape);
+            }
             case "F16", "BF16" -> {
                 float[] v = new float[n];
                 boolean brain = e.dtype().equals("BF16");
@@ -181,10 +199,17 @@ public final class Safetensors {
     private static ByteBuffer littleEndianBytes(Tensor t) {
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.numel() * t.dtype().byteSize()))
                 .order(ByteOrder.LITTLE_ENDIAN);
-        if (t.dtype() == DType.FLOAT64) {
-            b.asDoubleBuffer().put(t.toDoubleArray());
-        } else {
-            b.asFloatBuffer().put(t.toFloatArray());
+        switch (t.dtype()) {
+            case FLOAT64 -> b.asDoubleBuffer().put(t.toDoubleArray());
+            case FLOAT32 -> b.asFloatBuffer().put(t.toFloatArray());
+            case INT64 -> b.asLongBuffer().put(t.toLongArray());
+            case UINT8, BOOL -> {
+                long[] v = t.toLongArray();
+                for (long x : v) {
+                    b.put((byte) x);
+                }
+                b.flip();
+            }
         }
         return b;
     }

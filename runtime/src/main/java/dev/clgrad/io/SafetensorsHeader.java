@@ -73,9 +73,10 @@ final class SafetensorsHeader {
     /** Bytes per element of a dtype code clgrad reads. */
     static int byteSize(String code) {
         return switch (code) {
-            case "F64" -> 8;
+            case "F64", "I64" -> 8;
             case "F32" -> 4;
             case "F16", "BF16" -> 2;
+            case "U8", "BOOL" -> 1;
             default -> throw new IllegalStateException("unreachable: " + code);
         };
     }
@@ -150,12 +151,10 @@ final class SafetensorsHeader {
             throw bad(file, "tensor '" + name + "' needs dtype, shape and data_offsets [begin, end]");
         }
         switch (dtype) {
-            case "F32", "F64", "F16", "BF16" -> {
+            case "F32", "F64", "F16", "BF16", "I64", "U8", "BOOL" -> {
             }
-            case "I64", "BOOL", "U8" -> throw bad(file, "tensor '" + name + "' has dtype " + dtype
-                    + ", which clgrad cannot hold yet (integer and boolean tensors come with the training layer)");
             default -> throw bad(file, "tensor '" + name + "' has dtype '" + dtype + "', which clgrad does not read "
-                    + "(it reads F32, F64, F16 and BF16)");
+                    + "(it reads F32, F64, F16, BF16, I64, U8 and BOOL)");
         }
         long numel = 1;
         for (long s : shape) {
