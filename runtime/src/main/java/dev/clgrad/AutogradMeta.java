@@ -86,6 +86,20 @@ final class AutogradMeta {
      * Forgets the accumulator after {@code setData} changed the leaf's shape, dtype or device (as
      * PyTorch's {@code set_data}), so the next graph checks gradients against the new metadata.
      */
+    private static final java.util.concurrent.atomic.AtomicBoolean NON_LEAF_GRAD_WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** PyTorch's warning, once per process, on reading {@code grad} of a non-leaf that keeps none. */
+    static void warnNonLeafGradOnce() {
+        if (NON_LEAF_GRAD_WARNED.compareAndSet(false, true)) {
+            org.slf4j.LoggerFactory.getLogger(Tensor.class).warn("The .grad attribute of a Tensor that is not a leaf "
+                    + "Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). "
+                    + "If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retainGrad() on "
+                    + "the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf "
+                    + "Tensor instead.");
+        }
+    }
+
     void dropAccumulator() {
         accumulator = null;
     }

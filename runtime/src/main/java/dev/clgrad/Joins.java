@@ -89,6 +89,36 @@ final class Joins {
         return slice(x, d, s, s + length, 1);
     }
 
+    /** Dims {@code startDim..endDim} of {@code x} merged into one ({@code torch.flatten}). */
+    static Tensor flatten(Tensor x, int startDim, int endDim) {
+        x.checkOpen("flatten");
+        if (x.dim() == 0) {
+            return x.reshape(1);
+        }
+        int s = Shapes.wrapDim("flatten", startDim, x.dim());
+        int e = Shapes.wrapDim("flatten", endDim, x.dim());
+        if (s > e) {
+            throw new IllegalArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
+        }
+        if (s == e) {
+            return x;
+        }
+        long[] shape = x.layout().shape();
+        long[] out = new long[shape.length - (e - s)];
+        long merged = 1;
+        for (int d = s; d <= e; d++) {
+            merged *= shape[d];
+        }
+        for (int d = 0, k = 0; d < shape.length; d++) {
+            if (d < s || d > e) {
+                out[k++] = shape[d];
+            } else if (d == s) {
+                out[k++] = merged;
+            }
+        }
+        return x.reshape(out);
+    }
+
     /** Pieces of {@code size} along {@code dim} (the last may be smaller), as views. */
     static List<Tensor> split(Tensor x, long size, int dim) {
         x.checkOpen("split");

@@ -417,7 +417,13 @@ public final class Tensor implements AutoCloseable {
 
     /** The accumulated gradient, or null when none has been computed. */
     public Tensor grad() {
-        return meta == null ? null : meta.grad;
+        if (meta == null) {
+            return null;
+        }
+        if (meta.grad == null && !isLeaf() && requiresGrad()) {
+            AutogradMeta.warnNonLeafGradOnce();
+        }
+        return meta.grad;
     }
 
     /**
@@ -864,28 +870,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Dims {@code startDim..endDim} merged into one. */
     public Tensor flatten(int startDim, int endDim) {
-        if (dim() == 0) {
-            return reshape(1);
-        }
-        int s = Shapes.wrapDim("flatten", startDim, dim());
-        int e = Shapes.wrapDim("flatten", endDim, dim());
-        if (s > e) {
-            throw new IllegalArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
-        }
-        long[] shape = shape();
-        long[] out = new long[shape.length - (e - s)];
-        long merged = 1;
-        for (int d = s; d <= e; d++) {
-            merged *= shape[d];
-        }
-        for (int d = 0, k = 0; d < shape.length; d++) {
-            if (d < s || d > e) {
-                out[k++] = shape[d];
-            } else if (d == s) {
-                out[k++] = merged;
-            }
-        }
-        return s == e ? this : reshape(out);
+        return Joins.flatten(this, startDim, endDim);
     }
 
     /** Views of {@code size} entries along {@code dim}, the last one shorter when needed. */

@@ -33,7 +33,8 @@ class DifferentialFuzzTest {
      */
     enum Op { NEG, TANH, SIGMOID, SIN, COS, RELU, ABS, EXP_TANH, SQUARE, ADD, SUB, MUL, SAFE_DIV, MUL_SCALAR,
         ADD_SCALAR, SUM_DIM, MEAN_DIM, TRANSPOSE, BROADCAST_DIM, FLATTEN, MATMUL, WHERE_GT, MAXIMUM_VIA_WHERE,
-        UNARY_OPINFO }
+        UNARY_OPINFO, SOFTMAX, LOG_SOFTMAX, LOGSUMEXP, AMAX, MAX_DIM, MAXIMUM, CLAMP, VAR, GATHER_ARGMAX, CAT_SELF,
+        NARROW, MASKED_FILL, INT_ROUND_TRIP, BOOL_MASK_MUL, CROSS_ENTROPY }
 
     private static final List<OpInfo> UNARY = OpInfos.of(OpInfo.Family.UNARY);
 
@@ -190,6 +191,36 @@ class DifferentialFuzzTest {
             }
             case WHERE_GT -> dev.clgrad.Torch.where(t.gt(other), t, other.mul(0.5));
             case MAXIMUM_VIA_WHERE -> dev.clgrad.Torch.where(t.ge(0.25), t.mul(2), t);
+            case SOFTMAX -> t.dim() == 0 ? t : t.softmax(a % t.dim());
+            case LOG_SOFTMAX -> t.dim() == 0 ? t : t.logSoftmax(a % t.dim());
+            case LOGSUMEXP -> t.dim() == 0 ? t : t.logsumexp(a % t.dim(), (a & 8) != 0);
+            case AMAX -> t.dim() == 0 ? t : t.amax(new int[] {a % t.dim()}, (a & 8) != 0);
+            case MAX_DIM -> t.dim() == 0 ? t : t.max(a % t.dim(), (a & 8) != 0).values();
+            case MAXIMUM -> t.maximum(other);
+            case CLAMP -> t.clamp(-0.5, 0.75);
+            case VAR -> t.dim() == 0 || t.shape()[a % t.dim()] < 2 ? t : t.var(a % t.dim(), true);
+            case GATHER_ARGMAX -> {
+                // the value at each row's argmax, picked by gather: int64 indices in the graph
+                if (t.dim() == 0) {
+                    yield t;
+                }
+                int dim = a % t.dim();
+                yield t.gather(dim, t.argmax(dim, true));
+            }
+            case CAT_SELF -> t.dim() == 0 ? t : Tensor.cat(java.util.List.of(t, t.mul(0.5)), a % t.dim());
+            case NARROW -> t.dim() == 0 || t.shape()[a % t.dim()] < 2 ? t
+                    : t.narrow(a % t.dim(), 1, t.shape()[a % t.dim()] - 1);
+            case MASKED_FILL -> t.maskedFill(t.gt(0.5), -0.25);
+            // a detour through integers: the values round to int64 and back; no gradient flows there
+            case INT_ROUND_TRIP -> t.add(t.mul(4).to(DType.INT64).to(t.dtype()).mul(0.01).detach());
+            case BOOL_MASK_MUL -> t.mul(t.lt(0).logicalNot());
+            case CROSS_ENTROPY -> {
+                if (t.dim() != 2) {
+                    yield t;
+                }
+                Tensor labels = t.detach().argmin(1, false);
+                yield dev.clgrad.nn.Functional.crossEntropy(t, labels, dev.clgrad.nn.Reduction.NONE, -100, 0);
+            }
             case UNARY_OPINFO -> {
                 OpInfo op = UNARY.get(a % UNARY.size());
                 yield op.call().apply(List.of(into(op.domain(0), t)), new OpInfo.Params(Map.of()));
