@@ -24,14 +24,18 @@ final class InPlace {
         void run();
     }
 
-    static Tensor addScalar(Tensor self, double s) {
+    /** {@code self += s}; a float scalar ({@code floatScalar}) cannot go into an integer tensor. */
+    static Tensor addScalar(Tensor self, double s, boolean floatScalar) {
         checkWritable("add_", self);
+        checkResultFits("add_", self, Pointwise.resultType(self, floatScalar), ElementwiseOp.ADD_SCALAR);
         return apply("add_", self, Derivatives.ADD_SCALAR, new Tensor[] {null}, new double[] {s},
                 () -> elementwise(self, ElementwiseOp.ADD_SCALAR, s));
     }
 
-    static Tensor mulScalar(Tensor self, double s) {
+    /** {@code self *= s}; a float scalar cannot go into an integer tensor. */
+    static Tensor mulScalar(Tensor self, double s, boolean floatScalar) {
         checkWritable("mul_", self);
+        checkResultFits("mul_", self, Pointwise.resultType(self, floatScalar), ElementwiseOp.MUL_SCALAR);
         return apply("mul_", self, Derivatives.MUL_SCALAR, new Tensor[] {null}, new double[] {s},
                 () -> elementwise(self, ElementwiseOp.MUL_SCALAR, s));
     }

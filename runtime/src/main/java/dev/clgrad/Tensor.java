@@ -1207,12 +1207,22 @@ public final class Tensor implements AutoCloseable {
 
     /** Adds {@code s} in place. */
     public Tensor add_(double s) {
-        return InPlace.addScalar(this, s);
+        return InPlace.addScalar(this, s, true);
+    }
+
+    /** Adds the integer {@code s} in place (an integer tensor stays integer). */
+    public Tensor add_(long s) {
+        return InPlace.addScalar(this, s, false);
     }
 
     /** Multiplies by {@code s} in place. */
     public Tensor mul_(double s) {
-        return InPlace.mulScalar(this, s);
+        return InPlace.mulScalar(this, s, true);
+    }
+
+    /** Multiplies by the integer {@code s} in place (an integer tensor stays integer). */
+    public Tensor mul_(long s) {
+        return InPlace.mulScalar(this, s, false);
     }
 
     /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
