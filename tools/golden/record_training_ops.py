@@ -111,7 +111,7 @@ def record():
     x = rg.values(m, "normal", (3, 4), F32)
     case("masked_fill", "basic", [Inp(x), Inp(x.detach() > 0.3, grad=False)], lambda x, k: x.masked_fill(k, -2.5))
     m = rg.mk("where", "basic")
-    case("where_bool", "basic", [Inp(rg.values(m, "normal", (3, 4), F32) > 0, grad=False),
+    case("where", "bool", [Inp(rg.values(m, "normal", (3, 4), F32) > 0, grad=False),
                                  Inp(rg.values(m, "normal", (3, 4), F32)), Inp(rg.values(m, "normal", (4,), F32))],
          lambda c, a, b: torch.where(c, a, b))
     # losses

@@ -138,6 +138,20 @@ final class Activations {
         return x.dtype().isFloatingPoint() || bound != Math.rint(bound) || Double.isInfinite(bound);
     }
 
+    /** {@code clamp_}: each present bound in place, as its own node. */
+    static Tensor clampInPlace(Tensor x, double min, double max) {
+        if (Double.isNaN(min) && Double.isNaN(max)) {
+            throw new IllegalArgumentException("clamp_: At least one of 'min' or 'max' must not be None");
+        }
+        if (!Double.isNaN(min)) {
+            InPlace.scalar("clamp_", x, min, ElementwiseOp.CLAMP_MIN, CLAMP_MIN_INPLACE, false);
+        }
+        if (!Double.isNaN(max)) {
+            InPlace.scalar("clamp_", x, max, ElementwiseOp.CLAMP_MAX, CLAMP_MAX_INPLACE, false);
+        }
+        return x;
+    }
+
     static Tensor maximum(Tensor a, Tensor b) {
         return Pointwise.binary("maximum", a, b, ElementwiseOp.MAXIMUM, MAXIMUM);
     }

@@ -102,6 +102,17 @@ final class Creation {
         return t;
     }
 
+    /** One unsigned value per byte as {@code dtype}: UINT8 keeps the bytes, BOOL tests them against 0. */
+    static Tensor fromUnsignedBytes(byte[] data, DType dtype, long[] shape, Device device) {
+        Tensor bytes = fromBytes(data, DType.UINT8, shape, device);
+        if (dtype == DType.UINT8) {
+            return bytes;
+        }
+        try (bytes) {
+            return dtype == DType.BOOL ? bytes.ne(0L) : Pointwise.castIfNeeded(bytes, dtype);
+        }
+    }
+
     static Tensor fromBooleans(boolean[] data, long[] shape, Device device) {
         byte[] b = new byte[data.length];
         for (int i = 0; i < b.length; i++) {

@@ -187,18 +187,7 @@ public final class Tensor implements AutoCloseable {
         Checks.notNull(dtype, "of", "dtype");
         Checks.notNull(device, "of", "device");
         Checks.notNull(shape, "of", "shape");
-        Tensor bytes = Creation.fromBytes(data, DType.UINT8, shape, device);
-        if (dtype == DType.UINT8) {
-            return bytes;
-        }
-        if (dtype == DType.BOOL) {
-            try (bytes) {
-                return bytes.ne(0L);
-            }
-        }
-        try (bytes) {
-            return Pointwise.castIfNeeded(bytes, dtype);
-        }
+        return Creation.fromUnsignedBytes(data, dtype, shape, device);
     }
 
     /** {@code torch.tensor(data).reshape(shape)} as bool. */
@@ -1079,16 +1068,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Clamps to {@code [min, max]} in place (a NaN bound is absent). */
     public Tensor clamp_(double min, double max) {
-        if (Double.isNaN(min) && Double.isNaN(max)) {
-            throw new IllegalArgumentException("clamp_: At least one of 'min' or 'max' must not be None");
-        }
-        if (!Double.isNaN(min)) {
-            InPlace.scalar("clamp_", this, min, ElementwiseOp.CLAMP_MIN, Activations.CLAMP_MIN_INPLACE, false);
-        }
-        if (!Double.isNaN(max)) {
-            InPlace.scalar("clamp_", this, max, ElementwiseOp.CLAMP_MAX, Activations.CLAMP_MAX_INPLACE, false);
-        }
-        return this;
+        return Activations.clampInPlace(this, min, max);
     }
 
     // ---- shape and views ---------------------------------------------------------------

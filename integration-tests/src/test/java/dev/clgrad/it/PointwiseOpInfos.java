@@ -110,13 +110,14 @@ final class PointwiseOpInfos {
                 .golden(EXACT).onEachPair(SampleInputs.binary(), EXACT);
     }
 
-    /** where(cond, a, b): the condition has ties and zeros and is not differentiated. */
+    /**
+     * where(cond, a, b): the condition has ties and zeros and is not differentiated; a float
+     * condition is made bool with {@code ne(0)} (PyTorch's where takes bool conditions only).
+     * Its golden records are in training_ops.txt.
+     */
     private static Builder where() {
         Builder b = op("where", Family.CONDITIONAL, (in, p) -> Torch.where(in.get(0).ne(0), in.get(1), in.get(2)))
-                .domains(STEPS, ANY, ANY).gradFn("WhereBackward0")
-                .noGradcheck("no golden samples yet: clgrad's WhereBackward0 lists the condition in next_functions "
-                        + "(None, a, b) where PyTorch 1.13 lists only (a, b); record_where() in "
-                        + "tools/golden/record_golden.py records them once the runtime matches");
+                .domains(STEPS, ANY, ANY).gradFn("WhereBackward0").golden(EXACT);
         Map<String, String> none = Map.of();
         b.sample(none, EXACT, EXACT, shape(257).in(STEPS).constant(), shape(257), shape(257));
         b.sample(none, EXACT, EXACT, shape(33, 1).in(STEPS).constant(), shape(33, 17), shape(17));

@@ -83,8 +83,6 @@ final class TrainingOpInfos {
                 golden("stack", in -> Tensor.stack(List.of(in.get(0), in.get(1)), 1), "StackBackward0").golden(EXACT),
                 golden("masked_fill", in -> in.get(0).maskedFill(in.get(1), -2.5), "MaskedFillBackward0")
                         .golden(EXACT),
-                golden("where_bool", in -> Tensor.where(in.get(0), in.get(1), in.get(2)), "WhereBackward0")
-                        .golden(EXACT),
                 golden("cross_entropy", in -> Functional.crossEntropy(in.get(0), in.get(1)), "NllLossBackward0")
                         .golden(SOFTMAX).gradgrad(),
                 golden("cross_entropy_sum", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.SUM, -100, 0),
