@@ -66,14 +66,12 @@ final class InPlace {
                 return;
             }
             Tensor from = unaliased(self, other);
-            Tensor cast = Pointwise.castIfNeeded(from, self.dtype());
-            Tensor src = cast != null ? cast : from;
-            self.backend().elementwise(kernel, 0, self.view(), self.view(), Pointwise.broadcastView(src, self.shape()));
-            if (cast != null) {
-                cast.close();
-            }
-            if (from != other) {
-                from.close();
+            try {
+                Pointwise.into(self, kernel, 0, self, from);
+            } finally {
+                if (from != other) {
+                    from.close();
+                }
             }
         });
     }

@@ -76,14 +76,12 @@ final class InPlaceUpdates {
             throw new IllegalArgumentException(op + ": output with shape " + Shapes.str(self.shape()) + " doesn't "
                     + "match the broadcast shape " + Shapes.str(shape));
         }
-        try (computed; Tensor cast = Pointwise.castIfNeeded(computed, self.dtype())) {
-            Tensor src = cast != null ? cast : computed;
+        try (computed) {
             return InPlace.apply(op, self, formula, others, new double[] {arg}, () -> {
-                if (self.numel() > 0 && add) {
-                    self.backend().elementwise(ElementwiseOp.ADD, 0, self.view(), self.view(),
-                            Pointwise.broadcastView(src, self.shape()));
+                if (add) {
+                    Pointwise.into(self, ElementwiseOp.ADD, 0, self, computed);
                 } else if (self.numel() > 0) {
-                    self.backend().copy(Pointwise.broadcastView(src, self.shape()), self.view());
+                    self.backend().copy(Pointwise.broadcastView(computed, self.shape()), self.view());
                 }
             });
         }

@@ -169,13 +169,37 @@ final class Pointwise {
         checkBoolArithmetic(name, op, dtype);
         long[] shape = Shapes.broadcast(name, a.layout().shape(), b.layout().shape());
         Tensor out = Creation.empty(a.device(), dtype, shape);
-        if (out.numel() > 0) {
-            try (Tensor ca = castIfNeeded(a, dtype); Tensor cb = castIfNeeded(b, dtype)) {
-                a.backend().elementwise(op, 0, out.view(), broadcastView(ca == null ? a : ca, shape),
-                        broadcastView(cb == null ? b : cb, shape));
+        into(out, op, 0, a, b);
+        return formula == null ? out : Recorder.record2(out, formula, a, b);
+    }
+
+    /**
+     * The kernel path every elementwise op shares, out of place (a new {@code out}) and in
+     * place ({@code out} is the tensor written): each input is cast to the compute type where
+     * it differs (the output's, or for a comparison the inputs' common one) and seen broadcast
+     * to {@code out}'s shape; then one backend call.
+     */
+    static void into(Tensor out, ElementwiseOp op, double scalar, Tensor... inputs) {
+        if (out.numel() == 0) {
+            return;
+        }
+        DType compute = op.isComparison() ? inputs[0].dtype() : out.dtype();
+        Tensor[] casts = new Tensor[inputs.length];
+        View[] views = new View[inputs.length];
+        try {
+            for (int k = 0; k < inputs.length; k++) {
+                DType want = op == ElementwiseOp.WHERE && k == 0 ? DType.BOOL : compute;
+                casts[k] = castIfNeeded(inputs[k], want);
+                views[k] = broadcastView(casts[k] == null ? inputs[k] : casts[k], out.layout().shape());
+            }
+            out.backend().elementwise(op, scalar, out.view(), views);
+        } finally {
+            for (Tensor c : casts) {
+                if (c != null) {
+                    c.close();
+                }
             }
         }
-        return formula == null ? out : Recorder.record2(out, formula, a, b);
     }
 
     /** {@code cond ? a : b} for a bool {@code cond}, differentiable in {@code a} and {@code b}. */
@@ -194,13 +218,7 @@ final class Pointwise {
         long[] shape = Shapes.broadcast(name, Shapes.broadcast(name, cond.layout().shape(), a.layout().shape()),
                 b.layout().shape());
         Tensor out = Creation.empty(a.device(), dtype, shape);
-        if (out.numel() > 0) {
-            try (Tensor ca = castIfNeeded(a, dtype); Tensor cb = castIfNeeded(b, dtype)) {
-                a.backend().elementwise(ElementwiseOp.WHERE, 0, out.view(),
-                        broadcastView(cond, shape), broadcastView(ca == null ? a : ca, shape),
-                        broadcastView(cb == null ? b : cb, shape));
-            }
-        }
+        into(out, ElementwiseOp.WHERE, 0, cond, a, b);
         // as PyTorch's, the node's edges are a and b; the condition is saved beside them
         return Recorder.record(out, Derivatives.WHERE, new Tensor[] {a, b}, new Tensor[] {cond});
     }
