@@ -169,9 +169,11 @@ final class Indexing {
         }
         long min;
         long max;
-        try (var g = Autograd.noGrad(); Tensor lo = index.min(); Tensor hi = index.max()) {
-            min = (long) lo.item();
-            max = (long) hi.item();
+        try (var g = Autograd.noGrad(); TensorScope scope = TensorScope.open()) {
+            // both ends in one read: one wait for the device
+            long[] range = Joins.stack(java.util.List.of(index.min(), index.max()), 0).toLongArray();
+            min = range[0];
+            max = range[1];
         }
         if (min < 0 || max >= size) {
             long bad = min < 0 ? min : max;

@@ -34,11 +34,14 @@ final class Softmaxes {
         }
     }
 
-    /** The maximum along {@code dim} (kept), with infinite maxima replaced by 0. */
+    /**
+     * The maximum along {@code dim} (kept), clamped to the finite range: PyTorch replaces an
+     * infinite maximum by 0, and a clamped one gives the same results (the infinite entries
+     * stay infinite, the others underflow the same way) in one pass instead of four.
+     */
     private static Tensor stableShift(Tensor x, int dim) {
-        Tensor m = x.amax(new int[] {dim}, true);
-        return Pointwise.where(m.abs().eq(Double.POSITIVE_INFINITY), Creation.full(0, m.dtype(), new long[0],
-                m.device()), m);
+        double big = x.dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        return x.amax(new int[] {dim}, true).clamp(-big, big);
     }
 
     static Tensor logsumexp(Tensor x, int dim, boolean keepDim) {

@@ -191,6 +191,9 @@ class TrainingOpsTest {
         IllegalArgumentException target = assertThrows(IllegalArgumentException.class,
                 () -> Functional.crossEntropy(Tensor.zeros(2, 3), Tensor.of(new long[] {0, 1, 2})));
         assertTrue(target.getMessage().contains("batch_size"), target.getMessage());
+        // an infinite logit off the target leaves the loss finite, as PyTorch's picked entry does
+        assertEquals(0, Functional.crossEntropy(Tensor.of(new float[] {0, Float.NEGATIVE_INFINITY}, 1, 2),
+                Tensor.of(new long[] {0}, 1)).item(), 1e-7);
         // ignored targets may lie outside the classes
         Tensor loss = Functional.crossEntropy(Tensor.zeros(2, 3), Tensor.of(new long[] {-100, 1}));
         assertEquals(Math.log(3), loss.item(), 1e-6);

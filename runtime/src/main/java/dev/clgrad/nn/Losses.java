@@ -17,20 +17,21 @@ final class Losses {
     private Losses() {
     }
 
-    /** Input: log-probabilities [N, C]; extra 0: the target [N]; args: reduction, ignore index. */
+    /**
+     * Input: log-probabilities [N, C]; extra 0: the one-hot mask of the kept targets [N, C]
+     * (bool); args: reduction. The picked entries are selected by the mask rather than gathered:
+     * the mask has the input's size, and selecting needs no index checks on the device.
+     */
     static final Formula NLL_LOSS = Formula.of("NllLossBackward0", (c, g) -> {
-        Tensor target = c.extra(0);
-        long ignore = (long) c.arg(1);
-        Tensor kept = target.ne(ignore).to(g.dtype());
-        Tensor coef;
+        Tensor mask = c.extra(0);
         Reduction r = Reduction.values()[(int) c.arg(0)];
-        if (r == Reduction.MEAN) {
-            coef = kept.mul(g.div(kept.sum())).neg();
-        } else {
-            coef = kept.mul(g).neg();
-        }
-        Tensor rows = safeTarget(target, ignore).unsqueeze(1);
-        return new Tensor[] {g.newZeros(c.inputShape(0)).scatterAdd(1, rows, coef.unsqueeze(1))};
+        double count = c.arg(1);
+        Tensor coef = switch (r) {
+            case MEAN -> Double.isNaN(count) ? g.div(mask.sum().to(g.dtype())).neg() : g.div(-count);
+            case SUM -> g.neg();
+            case NONE -> g.neg().unsqueeze(1);
+        };
+        return new Tensor[] {coef.mul(mask)};
     });
 
     /** Inputs: logits, target (saved); extra 0: pos_weight or absent; args: reduction. */
@@ -111,33 +112,67 @@ final class Losses {
                     + (input.dim() > 0 ? input.shape()[0] : 0) + ") to match target batch_size ("
                     + (target.dim() > 0 ? target.shape()[0] : 0) + "))");
         }
-        checkTargets(target, input.shape()[1], ignoreIndex);
-        Tensor safe = safeTarget(target, ignoreIndex);
-        return Composite.record(NLL_LOSS, new Tensor[] {input}, new Tensor[] {target},
-                new double[] {reduction.ordinal(), ignoreIndex}, () -> {
-                    Tensor kept = target.ne(ignoreIndex).to(input.dtype());
-                    Tensor losses = input.gather(1, safe.unsqueeze(1)).squeeze(1).mul(kept).neg();
+        long classes = input.shape()[1];
+        boolean noneIgnored = checkTargets(target, classes, ignoreIndex);
+        Tensor mask;
+        try (var g = Autograd.noGrad()) {
+            Tensor column = target.unsqueeze(1);
+            mask = column.eq(classIndices(target.device(), classes));
+            if (!noneIgnored) {
+                mask = mask.mul(column.ne(ignoreIndex));
+            }
+        }
+        // the kept count is known on the host when nothing is ignored (NaN: count on the device)
+        double count = noneIgnored ? target.numel() : Double.NaN;
+        Tensor kept = mask;
+        return Composite.record(NLL_LOSS, new Tensor[] {input}, new Tensor[] {mask},
+                new double[] {reduction.ordinal(), count}, () -> {
+                    // where, not a product: an infinite entry off the target must not make NaN
+                    Tensor picked = Torch.where(kept, input, 0);
                     return switch (reduction) {
-                        case MEAN -> losses.sum().div(kept.sum());
-                        case SUM -> losses.sum();
-                        case NONE -> losses;
+                        case MEAN -> Double.isNaN(count) ? picked.sum().neg().div(kept.sum().to(input.dtype()))
+                                : picked.sum().div(-count);
+                        case SUM -> picked.sum().neg();
+                        case NONE -> picked.sum(1, false).neg();
                     };
                 });
     }
 
+    private record ClassRange(dev.clgrad.Device device, long classes) {
+    }
+
+    /** {@code 0..classes-1} as int64 on each device, made once: a loss per step uploads nothing. */
+    private static final java.util.Map<ClassRange, Tensor> CLASS_INDICES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Tensor classIndices(dev.clgrad.Device device, long classes) {
+        Tensor t = CLASS_INDICES.get(new ClassRange(device, classes));
+        if (t == null || t.isClosed()) {
+            t = dev.clgrad.TensorScope.persist(Tensor.arange(0, classes, 1, DType.INT64).to(device));
+            CLASS_INDICES.put(new ClassRange(device, classes), t);
+        }
+        return t;
+    }
+
     /** Every target that is not {@code ignore} lies in {@code [0, classes)}: one read of two numbers. */
-    private static void checkTargets(Tensor target, long classes, long ignore) {
+    private static boolean checkTargets(Tensor target, long classes, long ignore) {
         if (target.numel() == 0) {
-            return;
+            return true;
         }
         try (var g = Autograd.noGrad()) {
-            Tensor ignored = target.eq(ignore);
-            long lo = (long) Torch.where(ignored, target.newZeros(target.shape()), target).min().item();
-            long hi = (long) Torch.where(ignored, target.newZeros(target.shape()), target).max().item();
+            long[] range = Tensor.stack(java.util.List.of(target.min(), target.max()), 0).toLongArray();
+            if (range[0] >= 0 && range[1] < classes) {
+                // every target is a class: none is ignored unless the ignored index is a class too
+                return ignore < 0 || ignore >= classes;
+            }
+            Tensor safe = safeTarget(target, ignore);
+            range = Tensor.stack(java.util.List.of(safe.min(), safe.max()), 0).toLongArray();
+            long lo = range[0];
+            long hi = range[1];
             if (lo < 0 || hi >= classes) {
                 throw new IndexOutOfBoundsException("nll_loss: Target " + (lo < 0 ? lo : hi) + " is out of bounds ("
                         + classes + " classes; targets lie in [0, " + classes + ") or equal ignoreIndex " + ignore + ")");
             }
+            return false;
         }
     }
 
