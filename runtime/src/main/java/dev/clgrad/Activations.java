@@ -144,10 +144,10 @@ final class Activations {
             throw new IllegalArgumentException("clamp_: At least one of 'min' or 'max' must not be None");
         }
         if (!Double.isNaN(min)) {
-            InPlace.scalar("clamp_", x, min, ElementwiseOp.CLAMP_MIN, CLAMP_MIN_INPLACE, false);
+            InPlace.scalar("clamp_", x, min, isFloatBound(x, min), ElementwiseOp.CLAMP_MIN, CLAMP_MIN_INPLACE, false);
         }
         if (!Double.isNaN(max)) {
-            InPlace.scalar("clamp_", x, max, ElementwiseOp.CLAMP_MAX, CLAMP_MAX_INPLACE, false);
+            InPlace.scalar("clamp_", x, max, isFloatBound(x, max), ElementwiseOp.CLAMP_MAX, CLAMP_MAX_INPLACE, false);
         }
         return x;
     }

@@ -77,9 +77,10 @@ final class InPlace {
     }
 
     /** {@code self = op(self, s)} for a scalar op. */
-    static Tensor scalar(String op, Tensor self, double s, ElementwiseOp kernel, Formula formula, boolean wrapped) {
+    static Tensor scalar(String op, Tensor self, double s, boolean floatScalar, ElementwiseOp kernel, Formula formula,
+                         boolean wrapped) {
         checkWritable(op, self);
-        checkResultFits(op, self, self.dtype().isFloatingPoint() ? self.dtype() : DType.FLOAT32, kernel);
+        checkResultFits(op, self, Pointwise.resultType(self, floatScalar), kernel);
         return apply(op, self, formula, wrapped ? new Tensor[] {null} : new Tensor[0], new double[] {s},
                 () -> elementwise(self, kernel, s));
     }

@@ -1038,7 +1038,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code this /= s} in place. */
     public Tensor div_(double s) {
-        return InPlace.scalar("div_", this, s, ElementwiseOp.DIV_SCALAR, Derivatives.DIV_SCALAR, true);
+        return InPlace.scalar("div_", this, s, true, ElementwiseOp.DIV_SCALAR, Derivatives.DIV_SCALAR, true);
     }
 
     /** {@code this += value * t1 * t2} in place ({@code addcmul_}). */
