@@ -24,7 +24,7 @@ epochs = 3
 torch.manual_seed(0)
 train = DataLoader(load(d, "train"), 128, shuffle=True)
 test = DataLoader(load(d, "t10k"), 1000)
-model = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 10))
+model = nn.Sequential(nn.Linear(784, 1024), nn.GELU(), nn.Linear(1024, 10))
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs * len(train))
 for epoch in range(epochs):

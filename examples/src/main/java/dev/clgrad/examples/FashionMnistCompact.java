@@ -26,7 +26,7 @@ public final class FashionMnistCompact {
         Tensor.manualSeed(0);
         DataLoader train = new DataLoader(load(dir, "train"), 128).shuffle(true);
         DataLoader test = new DataLoader(load(dir, "t10k"), 1000);
-        Sequential model = new Sequential(new Linear(784, 1024), new ReLU(), new Linear(1024, 10));
+        Sequential model = new Sequential(new Linear(784, 1024), new GELU(), new Linear(1024, 10));
         Adam opt = new Adam(model.parameters(), 1e-3);
         CosineAnnealingLR sched = new CosineAnnealingLR(opt, epochs * train.size());
         for (int epoch = 0; epoch < epochs; epoch++) {
