@@ -94,7 +94,7 @@ public final class FashionEpochReport {
                         add(seconds, losses, "PyTorch " + t + " thread" + (t > 1 ? "s" : ""),
                                 Double.parseDouble(f[4]), Double.parseDouble(f[5]));
                     } else if (f[0].equals("LOADER") && f.length >= 4) {
-                        loader.merge("PyTorch " + t, f[3], (a, b) -> a + ", " + b);
+                        loader.merge(t + " thread" + (t > 1 ? "s" : ""), f[3], (a, b) -> a + ", " + b);
                     } else if (line.startsWith("#") && round == 1) {
                         peers.notes.add("PyTorch: " + line.substring(1).trim());
                     }
@@ -171,8 +171,8 @@ public final class FashionEpochReport {
                     60000 / m, String.join(", ", each), losses.get(system).get(0), ratio, target, met));
         }
         sb.append('\n');
-        loader.forEach((t, s) -> sb.append("- PyTorch ").append(t).append(" thread(s): iterating its DataLoader alone "
-                + "takes ").append(s).append(" s per epoch (included above: a user's program pays it)\n"));
+        loader.forEach((t, s) -> sb.append("- PyTorch, ").append(t).append(": iterating its DataLoader alone takes ")
+                .append(s).append(" s per epoch (included above, as a user's program pays it)\n"));
         notes.forEach(n -> sb.append("- ").append(n).append('\n'));
         return sb.toString();
     }
