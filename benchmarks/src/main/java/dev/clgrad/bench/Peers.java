@@ -109,6 +109,28 @@ final class Peers {
         return ms;
     }
 
+    /**
+     * Runs the Python script {@code resource} (next to this class) with {@code args} under
+     * {@code /usr/bin/python3}, with {@code threads} threads for OpenMP and OpenBLAS; its output
+     * lines, or none (with a note) when it cannot run.
+     */
+    List<String> python(String resource, List<String> args, int threads) {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            notes.add(PYTHON + " is missing: no PyTorch column (apt-get install -y python3-torch libopenblas0-pthread)");
+            return List.of();
+        }
+        Path script = work.resolve(resource);
+        try (InputStream in = Peers.class.getResourceAsStream(resource)) {
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            notes.add(resource + " could not be unpacked: " + e.getMessage());
+            return List.of();
+        }
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
+        command.addAll(args);
+        return run(command, resource, threads);
+    }
+
     private Path compile(Path source, String name) {
         Path exe = work.resolve(name);
         List<String> out = run(List.of("gcc", "-O3", "-march=native", "-fopenmp", source.toString(), "-o",
@@ -133,6 +155,10 @@ final class Peers {
 
     /** Runs a probe with every thread allowed; its output lines, or none (with a note) on failure. */
     private List<String> run(List<String> command, String what) {
+        return run(command, what, threads);
+    }
+
+    private List<String> run(List<String> command, String what, int threads) {
         // output goes to a file, so that waiting with a timeout does not sit behind a blocking read
         Path log = work.resolve("probe-" + System.nanoTime() + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

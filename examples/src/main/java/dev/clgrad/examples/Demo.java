@@ -6,9 +6,10 @@ import dev.clgrad.Tensor;
 import dev.clgrad.TensorScope;
 
 /**
- * The main demo: the first seed notebook's gradient example, then a small model trained by
+ * The seed tour: the first seed notebook's gradient example, then a small model trained by
  * gradient descent, on the default device (the first OpenCL device when one is present,
- * else the pure-Java CPU backend).
+ * else the pure-Java CPU backend). The README's main demo is {@link FashionMnist}; this one runs
+ * with {@code -Dexec.mainClass=dev.clgrad.examples.Demo}.
  */
 public final class Demo {
     private Demo() {
