@@ -12,7 +12,6 @@ final class Activations {
     private Activations() {
     }
 
-    private static final double SQRT1_2 = 0.7071067811865476;
     private static final double INV_SQRT_2PI = 0.3989422804014327;
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
 
@@ -22,13 +21,27 @@ final class Activations {
             (c, g) -> new Tensor[] {g.mul(c.result().add(1))});
     static final Formula ERF = Formula.saving("ErfBackward0", new int[] {1}, 0,
             (c, g) -> new Tensor[] {g.mul(c.input(0).pow(2).neg().exp().mul(TWO_OVER_SQRT_PI))});
-    /** {@code g * (Phi(x) + x phi(x))}. */
-    static final Formula GELU = Formula.saving("GeluBackward0", new int[] {1}, 0, (c, g) -> {
-        Tensor x = c.input(0);
-        Tensor cdf = x.mul(SQRT1_2).erf().add(1).mul(0.5);
-        Tensor pdf = x.pow(2).mul(-0.5).exp().mul(INV_SQRT_2PI);
-        return new Tensor[] {g.mul(cdf.add(x.mul(pdf)))};
+    /** {@code g * (Phi(x) + x phi(x))}, one pass of the GELU_BACKWARD primitive. */
+    static final Formula GELU = Formula.saving("GeluBackward0", new int[] {1}, 0, (c, g) ->
+            new Tensor[] {geluBackward(g, c.input(0))});
+    /**
+     * Inputs: the gradient and x. {@code d/dgrad} is GELU's backward again; {@code d/dx} is
+     * {@code gg * grad * phi(x) (2 - x^2)}, GELU's second derivative.
+     */
+    static final Formula GELU_BACKWARD = Formula.saving("GeluBackwardBackward0", new int[] {2, 3}, 0, (c, g) -> {
+        Tensor x = c.input(1);
+        Tensor gradGrad = c.needsGrad(0) ? geluBackward(g, x) : null;
+        Tensor xGrad = null;
+        if (c.needsGrad(1)) {
+            Tensor pdf = x.pow(2).mul(-0.5).exp().mul(INV_SQRT_2PI);
+            xGrad = g.mul(c.input(0)).mul(pdf.mul(x.pow(2).rsub(2)));
+        }
+        return new Tensor[] {gradGrad, xGrad};
     });
+
+    private static Tensor geluBackward(Tensor g, Tensor x) {
+        return Pointwise.binary("gelu_backward", g, x, ElementwiseOp.GELU_BACKWARD, GELU_BACKWARD);
+    }
     /** {@code g * s (1 + x (1 - s))} with {@code s = sigmoid(x)}. */
     static final Formula SILU = Formula.saving("SiluBackward0", new int[] {1}, 0, (c, g) -> {
         Tensor x = c.input(0);
@@ -93,8 +106,7 @@ final class Activations {
     static Tensor gelu(Tensor x) {
         x.checkOpen("gelu");
         requireFloating("gelu", x);
-        return Composite.record(GELU, new Tensor[] {x}, new double[0],
-                () -> x.mul(SQRT1_2).erf().add(1).mul(x).mul(0.5));
+        return Pointwise.unary("gelu", x, ElementwiseOp.GELU, GELU);
     }
 
     static Tensor silu(Tensor x) {

@@ -179,6 +179,17 @@ final class ElementwiseF32 {
                     o[i] = s / a[i];
                 }
             }
+            // float32 needs float32 accuracy only: a cheaper erf than the double one
+            case ERF -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = (float) Erf.erfFloat(a[i]);
+                }
+            }
+            case GELU -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = (float) Erf.gelu(a[i], true);
+                }
+            }
             default -> viaDouble(op, s, from, to, o, a);
         }
     }
@@ -239,6 +250,11 @@ final class ElementwiseF32 {
             case MINIMUM -> {
                 for (int i = from; i < to; i++) {
                     o[i] = Math.min(a[i], b[i]);
+                }
+            }
+            case GELU_BACKWARD -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = (float) Erf.geluBackward(a[i], b[i], true);
                 }
             }
             default -> {

@@ -73,7 +73,8 @@ final class ElementwiseKernels {
 
     private static int cost(ElementwiseOp op) {
         return switch (op) {
-            case EXP, LOG, SIN, COS, TANH, SIGMOID, POW, POW_SCALAR, RPOW_SCALAR, LOG1P, EXPM1, ERF ->
+            case EXP, LOG, SIN, COS, TANH, SIGMOID, POW, POW_SCALAR, RPOW_SCALAR, LOG1P, EXPM1, ERF, GELU,
+                 GELU_BACKWARD ->
                     CpuParallel.COST_TRANSCENDENTAL;
             default -> CpuParallel.COST_STREAM;
         };
@@ -194,6 +195,7 @@ final class ElementwiseKernels {
             case LOG1P -> Math.log1p(x);
             case EXPM1 -> Math.expm1(x);
             case ERF -> Erf.erf(x);
+            case GELU -> Erf.gelu(x, false);
             case CLAMP_MIN -> Math.max(x, s);
             case CLAMP_MAX -> Math.min(x, s);
             case LEAKY_RELU -> x > 0 ? x : x * s;
@@ -223,6 +225,7 @@ final class ElementwiseKernels {
             case MAXIMUM -> Math.max(a, b);
             case MINIMUM -> Math.min(a, b);
             case THRESHOLD_BACKWARD -> b <= 0 ? 0.0 : a;
+            case GELU_BACKWARD -> Erf.geluBackward(a, b, false);
             default -> throw new IllegalArgumentException("elementwise: " + op + " is not a binary op");
         };
     }

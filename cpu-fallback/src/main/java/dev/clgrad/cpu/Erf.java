@@ -9,8 +9,48 @@ package dev.clgrad.cpu;
 final class Erf {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
     private static final double SQRT_PI = 1.7724538509055159;
+    private static final double SQRT1_2 = 0.7071067811865476;
+    private static final double INV_SQRT_2PI = 0.3989422804014327;
 
     private Erf() {
+    }
+
+    /**
+     * erf to float32 accuracy (absolute error below 2e-7, relative below 5e-8 under 0.5), ten
+     * times cheaper than {@link #erf}: below 0.5 the Taylor series to x^13, above it Abramowitz
+     * and Stegun's 7.1.26 (one exp).
+     */
+    static double erfFloat(double x) {
+        double ax = Math.abs(x);
+        double r;
+        if (Double.isNaN(x)) {
+            return x;
+        } else if (ax < 0.5) {
+            double x2 = x * x;
+            return TWO_OVER_SQRT_PI * x * (1 + x2 * (-1.0 / 3 + x2 * (1.0 / 10 + x2 * (-1.0 / 42 + x2 * (1.0 / 216
+                    + x2 * (-1.0 / 1320 + x2 * (1.0 / 9360)))))));
+        } else if (ax >= 6) {
+            r = 1;
+        } else {
+            double t = 1 / (1 + 0.3275911 * ax);
+            double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                    + t * 1.061405429))));
+            r = 1 - poly * Math.exp(-ax * ax);
+        }
+        return x < 0 ? -r : r;
+    }
+
+    /** GELU's exact form from an erf: {@code x/2 (1 + erf(x / sqrt 2))}. */
+    static double gelu(double x, boolean floatAccuracy) {
+        double e = floatAccuracy ? erfFloat(x * SQRT1_2) : erf(x * SQRT1_2);
+        return 0.5 * x * (1 + e);
+    }
+
+    /** GELU's derivative times {@code g}: {@code g (Phi(x) + x phi(x))}. */
+    static double geluBackward(double g, double x, boolean floatAccuracy) {
+        double cdf = 0.5 * (1 + (floatAccuracy ? erfFloat(x * SQRT1_2) : erf(x * SQRT1_2)));
+        double pdf = Math.exp(-0.5 * x * x) * INV_SQRT_2PI;
+        return g * (cdf + x * pdf);
     }
 
     static double erf(double x) {

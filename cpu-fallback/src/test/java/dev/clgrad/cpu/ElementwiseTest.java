@@ -31,7 +31,21 @@ class ElementwiseTest {
     private static final double S = 0.7; // not a float: checks that the scalar is rounded to the dtype first
     private static final Set<ElementwiseOp> INEXACT = EnumSet.of(ElementwiseOp.EXP, ElementwiseOp.LOG,
             ElementwiseOp.SIN, ElementwiseOp.COS, ElementwiseOp.TANH, ElementwiseOp.SIGMOID, ElementwiseOp.POW,
-            ElementwiseOp.POW_SCALAR, ElementwiseOp.RPOW_SCALAR, ElementwiseOp.LOG1P, ElementwiseOp.EXPM1);
+            ElementwiseOp.POW_SCALAR, ElementwiseOp.RPOW_SCALAR, ElementwiseOp.LOG1P, ElementwiseOp.EXPM1,
+            ElementwiseOp.GELU, ElementwiseOp.GELU_BACKWARD);
+
+    /** Float32 results computed to float32 accuracy only (a cheaper erf): the pointwise tolerance, 1e-6 + 1e-5 relative. */
+    private static final Set<ElementwiseOp> FLOAT_ACCURACY = EnumSet.of(ElementwiseOp.ERF, ElementwiseOp.GELU,
+            ElementwiseOp.GELU_BACKWARD);
+
+    private static void assertWithin(double[] expected, double[] actual, double atol, double rtol, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            double a = actual[i];
+            boolean same = Double.isNaN(e) ? Double.isNaN(a) : e == a || Math.abs(e - a) <= atol + rtol * Math.abs(e);
+            org.junit.jupiter.api.Assertions.assertTrue(same, what + " element " + i + ": expected " + e + " got " + a);
+        }
+    }
 
     private final Tensors serial = new Tensors(new CpuBackend(1, Long.MAX_VALUE));
     private final Tensors split = new Tensors(new CpuBackend(4, 1));
@@ -62,6 +76,7 @@ class ElementwiseTest {
             case LOG1P -> StrictMath.log1p(a);
             case EXPM1 -> StrictMath.expm1(a);
             case ERF -> Erf.erf(a);
+            case GELU -> 0.5 * a * (1 + Erf.erf(a / Math.sqrt(2)));
             case CLAMP_MIN -> Double.isNaN(a) ? a : Math.max(a, s);
             case CLAMP_MAX -> Double.isNaN(a) ? a : Math.min(a, s);
             case LEAKY_RELU -> a > 0 ? a : a * s;
@@ -79,6 +94,8 @@ class ElementwiseTest {
             case MAXIMUM -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : a > b ? a : b;
             case MINIMUM -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : a < b ? a : b;
             case THRESHOLD_BACKWARD -> b <= 0 ? 0 : a;
+            case GELU_BACKWARD -> a * (0.5 * (1 + Erf.erf(b / Math.sqrt(2))) + b * StrictMath.exp(-b * b / 2)
+                    / Math.sqrt(2 * Math.PI));
             case EQ -> a == b ? 1 : 0;
             case NE -> a != b ? 1 : 0;
             case GT -> a > b ? 1 : 0;
@@ -161,7 +178,13 @@ class ElementwiseTest {
             }
             View out = t.empty(op.isComparison() ? ElementType.BOOL : dt, outLayout);
             t.backend.elementwise(op, S, out, views);
-            assertClose(dt, expected, t.get(out), INEXACT.contains(op) ? 2 : 0, op + " " + dt + " " + c);
+            if (FLOAT_ACCURACY.contains(op)) {
+                // float64: erf's error grows through the cancellation in 1 + erf(x) for negative x
+                assertWithin(expected, t.get(out), dt == ElementType.FLOAT32 ? 1e-6 : 1e-15,
+                        dt == ElementType.FLOAT32 ? 1e-5 : 1e-9, op + " " + dt + " " + c);
+            } else {
+                assertClose(dt, expected, t.get(out), INEXACT.contains(op) ? 2 : 0, op + " " + dt + " " + c);
+            }
             t.assertUntouchedOutside(out);
         }
     }

@@ -12,6 +12,8 @@ package dev.clgrad.spi;
  *       as two's complement in their type; a BOOL result is {@code v != 0}, so on booleans
  *       {@code ADD} is "or" and {@code MUL} is "and".</li>
  * </ul>
+ * Float32 results of the transcendental functions need only float32 accuracy (a few ulp), as
+ * OpenCL's do; float64 results are as accurate as the platform's double functions.
  * Ops marked "scalar" use the {@code scalar} argument of {@link Backend#elementwise}, written
  * {@code s} below; backends round {@code s} to the compute type before use, as PyTorch does (so
  * {@code x + 0.1} on float32 adds {@code 0.1f}, and an integer type truncates it). Floating
@@ -33,6 +35,7 @@ public enum ElementwiseOp {
     /** {@code ln(1 + x)}, accurate near 0; floating. */ LOG1P(1, Kind.FLOATING),
     /** {@code e^x - 1}, accurate near 0; floating. */ EXPM1(1, Kind.FLOATING),
     /** The error function {@code erf x}; floating. */ ERF(1, Kind.FLOATING),
+    /** {@code x/2 (1 + erf(x / sqrt 2))}, GELU's exact form; floating. */ GELU(1, Kind.FLOATING),
     // unary with a scalar s
     /** {@code x + s}. */ ADD_SCALAR(1, Kind.ANY),
     /** {@code x * s}. */ MUL_SCALAR(1, Kind.ANY),
@@ -58,6 +61,8 @@ public enum ElementwiseOp {
     /** {@code a ^ b}, with C's special cases ({@code (-1)^inf = 1}); floating. */ POW(2, Kind.FLOATING),
     /** {@code max(a, b)}, NaN if either is NaN. */ MAXIMUM(2, Kind.ANY),
     /** {@code min(a, b)}, NaN if either is NaN. */ MINIMUM(2, Kind.ANY),
+    /** {@code grad (Phi(x) + x phi(x))} for inputs {@code (grad, x)}: GELU's backward; floating. */
+    GELU_BACKWARD(2, Kind.FLOATING),
     /** {@code result <= 0 ? 0 : grad} for inputs {@code (grad, result)}: ReLU's backward. */
     THRESHOLD_BACKWARD(2, Kind.FLOATING),
     /** {@code a == b}. */ EQ(2, Kind.COMPARISON),
