@@ -89,15 +89,19 @@ final class ElementwiseF32 {
         }
     }
 
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][BLOCK]);
+
     /** {@link #row} for unit-stride operands at different offsets, {@link #BLOCK} elements at a time. */
     private static void rebased(ElementwiseOp op, float s, int n, float[] o, int oo,
                                 float[] a, int ao, int as, float[] b, int bo, int bs,
                                 float[] c, int co, int cs) {
         int block = Math.min(BLOCK, n);
-        float[] ob = new float[block];
-        float[] ab = as == 1 ? new float[block] : a;
-        float[] bb = bs == 1 && b != null ? new float[block] : b;
-        float[] cb = cs == 1 && c != null ? new float[block] : c;
+        // per-thread scratch: a broadcast row op calls this once per row, too often to allocate
+        float[][] scratch = SCRATCH.get();
+        float[] ob = scratch[0];
+        float[] ab = as == 1 ? scratch[1] : a;
+        float[] bb = bs == 1 && b != null ? scratch[2] : b;
+        float[] cb = cs == 1 && c != null ? scratch[3] : c;
         for (int done = 0; done < n; done += block) {
             int len = Math.min(block, n - done);
             if (as == 1) {

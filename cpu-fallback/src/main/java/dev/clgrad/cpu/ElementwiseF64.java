@@ -85,15 +85,19 @@ final class ElementwiseF64 {
         }
     }
 
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[4][BLOCK]);
+
     /** {@link #row} for unit-stride operands at different offsets, {@link #BLOCK} elements at a time. */
     private static void rebased(ElementwiseOp op, double s, int n, double[] o, int oo,
                                 double[] a, int ao, int as, double[] b, int bo, int bs,
                                 double[] c, int co, int cs) {
         int block = Math.min(BLOCK, n);
-        double[] ob = new double[block];
-        double[] ab = as == 1 ? new double[block] : a;
-        double[] bb = bs == 1 && b != null ? new double[block] : b;
-        double[] cb = cs == 1 && c != null ? new double[block] : c;
+        // per-thread scratch: a broadcast row op calls this once per row, too often to allocate
+        double[][] scratch = SCRATCH.get();
+        double[] ob = scratch[0];
+        double[] ab = as == 1 ? scratch[1] : a;
+        double[] bb = bs == 1 && b != null ? scratch[2] : b;
+        double[] cb = cs == 1 && c != null ? scratch[3] : c;
         for (int done = 0; done < n; done += block) {
             int len = Math.min(block, n - done);
             if (as == 1) {

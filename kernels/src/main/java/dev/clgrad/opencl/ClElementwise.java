@@ -71,6 +71,28 @@ final class ClElementwise {
                     be.strategy().groupFor(n), args);
             return;
         }
+        if (geo.rank() == 2) {
+            long n0 = geo.shape()[0];
+            long n1 = geo.shape()[1];
+            Object[] args = new Object[20];
+            args[0] = out.buffer();
+            args[1] = geo.offsets()[0];
+            args[2] = geo.strides()[0][0];
+            args[3] = geo.strides()[0][1];
+            for (int k = 0; k < 3; k++) {
+                boolean used = k < in.length;
+                args[4 + 4 * k] = used ? in[k].buffer() : out.buffer();
+                args[5 + 4 * k] = used ? geo.offsets()[k + 1] : 0L;
+                args[6 + 4 * k] = used ? geo.strides()[k + 1][0] : 0L;
+                args[7 + 4 * k] = used ? geo.strides()[k + 1][1] : 0L;
+            }
+            args[16] = s;
+            args[17] = n0;
+            args[18] = n1;
+            be.launch(be.kernel(FILE, dtype, base + "_strided2_" + sfx), "elementwise " + op, new long[] {n1, n0},
+                    new long[] {be.strategy().groupFor(n1)[0], 1}, java.util.Arrays.copyOf(args, 19));
+            return;
+        }
         String name = base + "_strided_" + sfx;
         geo.split(g -> {
             long count = g.numel();

@@ -1,6 +1,7 @@
 // Elementwise primitives, one kernel per op and path: <op>_<dtype> for contiguous operands,
 // <op>_strided1_<dtype> for views that merge into one strided dimension (a broadcast scalar,
-// a strided slice: no index division), and <op>_strided_<dtype> for any strided layout
+// a strided slice: no index division), <op>_strided2_<dtype> for two (a broadcast row, a
+// transpose: a 2-D range, no division either), and <op>_strided_<dtype> for any strided layout
 // (broadcasting is a zero stride).
 // Built once per element type: -DT=float -DSFX=f32, -DT=double -DSFX=f64 -DUSE_FP64, and the
 // integer builds -DINTEGRAL with -DT=long -DSFX=i64, -DT=uchar -DSFX=u8, and -DT=uchar -DSFX=b8
@@ -86,6 +87,21 @@ __kernel void KNAME(op##strided1_, SFX)(__global OT* out, long oo, long so,     
         out[oo + i * so] = (expr);                                                               \
     }                                                                                            \
 }                                                                                                \
+/* two merged dimensions (a broadcast row or column): a 2-D range, no index division */      \
+__kernel void KNAME(op##strided2_, SFX)(__global OT* out, long oo, long so0, long so1,            \
+                              __global const T0* p0, long o0, long s00, long s01,               \
+                              __global const T* p1, long o1, long s10, long s11,                \
+                              __global const T* p2, long o2, long s20, long s21, T s,           \
+                              long n0, long n1) {                                               \
+    long i1 = get_global_id(0);                                                                 \
+    long i0 = get_global_id(1);                                                                 \
+    if (i0 < n0 && i1 < n1) {                                                                   \
+        T0 x0 = p0[o0 + i0 * s00 + i1 * s01];                                                   \
+        T x1 = p1[o1 + i0 * s10 + i1 * s11];                                                    \
+        T x2 = p2[o2 + i0 * s20 + i1 * s21];                                                    \
+        out[oo + i0 * so0 + i1 * so1] = (expr);                                                 \
+    }                                                                                           \
+}                                                                                               \
 __kernel void KNAME(op##strided_, SFX)(__global OT* out, long oo, long8 so,                     \
                               __global const T0* p0, long o0, long8 s0,                          \
                               __global const T* p1, long o1, long8 s1,                           \
