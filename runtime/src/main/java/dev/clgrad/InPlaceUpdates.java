@@ -29,14 +29,37 @@ final class InPlaceUpdates {
         c.needsGrad(0) ? g.mul(1 - c.arg(0)) : null,
         c.needsGrad(1) ? g.mul(c.arg(0)) : null});
 
-    /** {@code self += value * t1 * t2}, rounded as PyTorch's kernel: {@code (value * t1) * t2}. */
+    /** {@code self += (value * t1) * t2}, PyTorch's order, in one pass. */
     static Tensor addcmul(Tensor self, Tensor t1, Tensor t2, double value) {
-        return update("addcmul_", self, new Tensor[] {t1, t2}, ADDCMUL, value, true, () -> t1.mul(value).mul(t2));
+        return fused("addcmul_", self, t1, t2, value, ElementwiseOp.ADDCMUL, ADDCMUL);
     }
 
-    /** {@code self += value * t1 / t2}, rounded as PyTorch's kernel: {@code (value * t1) / t2}. */
+    /** {@code self += (value * t1) / t2}, PyTorch's order, in one pass. */
     static Tensor addcdiv(Tensor self, Tensor t1, Tensor t2, double value) {
-        return update("addcdiv_", self, new Tensor[] {t1, t2}, ADDCDIV, value, true, () -> t1.mul(value).div(t2));
+        return fused("addcdiv_", self, t1, t2, value, ElementwiseOp.ADDCDIV, ADDCDIV);
+    }
+
+    private static Tensor fused(String op, Tensor self, Tensor t1, Tensor t2, double value, ElementwiseOp kernel,
+                                Formula formula) {
+        self.checkOpen(op);
+        for (Tensor t : new Tensor[] {t1, t2}) {
+            t.checkOpen(op);
+            Tensor.checkSameDevice(op, self, t);
+            MemoryOverlap.checkNoPartialOverlap(op, self, t);
+        }
+        MemoryOverlap.checkNoInternalOverlap(op, self);
+        if (!self.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": result type float can't be cast to the desired output type "
+                    + self.dtype().pyName());
+        }
+        long[] shape = Shapes.broadcast(op, Shapes.broadcast(op, self.layout().shape(), t1.layout().shape()),
+                t2.layout().shape());
+        if (!java.util.Arrays.equals(shape, self.layout().shape())) {
+            throw new IllegalArgumentException(op + ": output with shape " + Shapes.str(self.shape()) + " doesn't "
+                    + "match the broadcast shape " + Shapes.str(shape));
+        }
+        return InPlace.apply(op, self, formula, new Tensor[] {t1, t2}, new double[] {value},
+                () -> Pointwise.into(self, kernel, value, self, t1, t2));
     }
 
     /**

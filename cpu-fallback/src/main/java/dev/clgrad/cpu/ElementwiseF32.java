@@ -84,7 +84,14 @@ final class ElementwiseF32 {
                 return true;
             }
             default -> {
-                return false; // WHERE (a BOOL condition) runs in ElementwiseGeneric
+                // WHERE (a BOOL condition) runs in ElementwiseGeneric; addcmul and addcdiv here
+                if (as == 1 && bs == 1 && cs == 1) {
+                    for (int i = from; i < to; i++) {
+                        o[i] = (float) ElementwiseKernels.ternary(op, s, a[i], b[i], c[i]);
+                    }
+                    return true;
+                }
+                return false;
             }
         }
     }
@@ -132,7 +139,11 @@ final class ElementwiseF32 {
                     o[oo] = (float) ElementwiseKernels.binary(op, a[ao], b[bo]);
                 }
             }
-            default -> throw new IllegalArgumentException("elementwise: " + op + " runs in ElementwiseGeneric");
+            default -> {
+                for (int i = 0; i < n; i++, oo += os, ao += as, bo += bs, co += cs) {
+                    o[oo] = (float) ElementwiseKernels.ternary(op, s, a[ao], b[bo], c[co]);
+                }
+            }
         }
     }
 

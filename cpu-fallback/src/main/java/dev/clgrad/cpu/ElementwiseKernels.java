@@ -214,6 +214,15 @@ final class ElementwiseKernels {
         return Math.pow(x, y);
     }
 
+    /** A ternary floating op on three values, in double. */
+    static double ternary(ElementwiseOp op, double s, double a, double b, double c) {
+        return switch (op) {
+            case ADDCMUL -> a + s * b * c;
+            case ADDCDIV -> a + s * b / c;
+            default -> throw new IllegalArgumentException("elementwise: " + op + " is not a ternary floating op");
+        };
+    }
+
     /** A binary op on two values, in double. */
     static double binary(ElementwiseOp op, double a, double b) {
         return switch (op) {

@@ -101,6 +101,8 @@ class ElementwiseTest {
             case GT -> a > b ? 1 : 0;
             case GE -> a >= b ? 1 : 0;
             case WHERE -> a != 0 ? x[1] : x[2];
+            case ADDCMUL -> a + s * x[1] * x[2];
+            case ADDCDIV -> a + s * x[1] / x[2];
         };
     }
 

@@ -202,4 +202,7 @@ DEFINE_OP(maximum, NAN_MAX(x0, x1))
 DEFINE_OP(minimum, NAN_MIN(x0, x1))
 DEFINE_OP(threshold_backward, x1 <= ZERO ? ZERO : x0)
 DEFINE_OP(gelu_backward, GELU_GRAD_T(x0, x1))
+// ternary: x0 + (s * x1) op x2, PyTorch's addcmul and addcdiv
+DEFINE_OP(addcmul, x0 + s * x1 * x2)
+DEFINE_OP(addcdiv, x0 + s * x1 / x2)
 #endif

@@ -70,7 +70,9 @@ public enum ElementwiseOp {
     /** {@code a > b}. */ GT(2, Kind.COMPARISON),
     /** {@code a >= b}. */ GE(2, Kind.COMPARISON),
     // ternary
-    /** {@code c ? a : b} for inputs {@code (c, a, b)}, {@code c} BOOL. */ WHERE(3, Kind.ANY);
+    /** {@code c ? a : b} for inputs {@code (c, a, b)}, {@code c} BOOL. */ WHERE(3, Kind.ANY),
+    /** {@code a + (s * b) * c} for inputs {@code (a, b, c)}: {@code addcmul}; floating. */ ADDCMUL(3, Kind.FLOATING),
+    /** {@code a + (s * b) / c} for inputs {@code (a, b, c)}: {@code addcdiv}; floating. */ ADDCDIV(3, Kind.FLOATING);
 
     /** Which element types an op takes. */
     private enum Kind {
