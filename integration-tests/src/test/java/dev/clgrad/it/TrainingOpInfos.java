@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 import static dev.clgrad.it.Domain.ANY;
 import static dev.clgrad.it.Domain.POSITIVE;
 import static dev.clgrad.it.OpInfo.op;
+import dev.clgrad.it.SampleInputs.Input;
 import static dev.clgrad.it.Tolerance.EXACT;
 import static dev.clgrad.it.Tolerance.POINTWISE;
 
@@ -42,23 +43,23 @@ final class TrainingOpInfos {
                 unary("gelu", Tensor::gelu, ANY).gradFn("GeluBackward0").gradgrad(),
                 unary("silu", Tensor::silu, ANY).gradFn("SiluBackward0").gradgrad(),
                 unary("leaky_relu", x -> x.leakyRelu(0.1), ANY).gradFn("LeakyReluBackward0").gradgrad(),
-                golden("softmax", in -> in.get(0).softmax(1), "SoftmaxBackward0").golden(SOFTMAX).gradgrad(),
-                golden("log_softmax", in -> in.get(0).logSoftmax(1), "LogSoftmaxBackward0").golden(SOFTMAX).gradgrad(),
-                golden("log_softmax_dim0", in -> in.get(0).logSoftmax(0), "LogSoftmaxBackward0"),
-                golden("logsumexp", in -> in.get(0).logsumexp(1, false), "LogsumexpBackward0").golden(SOFTMAX)
-                        .gradgrad(),
-                golden("logsumexp_keepdim", in -> in.get(0).logsumexp(1, true), "LogsumexpBackward0").golden(SOFTMAX),
-                golden("clamp", in -> in.get(0).clamp(-0.5, 0.7), "ClampBackward1"),
-                golden("clamp_min", in -> in.get(0).clampMin(0.2), "ClampMinBackward0"),
-                golden("clamp_max", in -> in.get(0).clampMax(-0.1), "ClampMaxBackward0"),
-                golden("maximum", in -> in.get(0).maximum(in.get(1)), "MaximumBackward0")
-                        .kink("ties", "equal elements share the gradient"),
-                golden("minimum", in -> in.get(0).minimum(in.get(1)), "MinimumBackward0")
-                        .kink("ties", "equal elements share the gradient"),
-                golden("var", in -> in.get(0).var(1, false), "VarBackward0").gradgrad(),
-                golden("std", in -> in.get(0).std(1, false), "StdBackward0").gradgrad(),
-                golden("var_all_corr0", in -> in.get(0).var(new int[] {0, 1}, 0, true), "VarBackward0"),
-                golden("std_keepdim", in -> in.get(0).std(0, true), "StdBackward0"),
+                paritied(golden("softmax", in -> in.get(0).softmax(1), "SoftmaxBackward0").golden(SOFTMAX).gradgrad(), "softmax", Tolerance.summing(64, 10), each(MATRICES)),
+                paritied(golden("log_softmax", in -> in.get(0).logSoftmax(1), "LogSoftmaxBackward0").golden(SOFTMAX).gradgrad(), "log_softmax", Tolerance.summing(64, 10), each(MATRICES)),
+                paritied(golden("log_softmax_dim0", in -> in.get(0).logSoftmax(0), "LogSoftmaxBackward0"), "log_softmax_dim0", Tolerance.summing(64, 10), each(MATRICES)),
+                paritied(golden("logsumexp", in -> in.get(0).logsumexp(1, false), "LogsumexpBackward0").golden(SOFTMAX)
+                        .gradgrad(), "logsumexp", Tolerance.summing(64, 10), each(MATRICES)),
+                paritied(golden("logsumexp_keepdim", in -> in.get(0).logsumexp(1, true), "LogsumexpBackward0").golden(SOFTMAX), "logsumexp_keepdim", Tolerance.summing(64, 10), each(MATRICES)),
+                paritied(golden("clamp", in -> in.get(0).clamp(-0.5, 0.7), "ClampBackward1"), "clamp", POINTWISE, each(SampleInputs.pointwise())),
+                paritied(golden("clamp_min", in -> in.get(0).clampMin(0.2), "ClampMinBackward0"), "clamp_min", POINTWISE, each(SampleInputs.pointwise())),
+                paritied(golden("clamp_max", in -> in.get(0).clampMax(-0.1), "ClampMaxBackward0"), "clamp_max", POINTWISE, each(SampleInputs.pointwise())),
+                paritied(golden("maximum", in -> in.get(0).maximum(in.get(1)), "MaximumBackward0")
+                        .kink("ties", "equal elements share the gradient"), "maximum", EXACT, SampleInputs.binary()),
+                paritied(golden("minimum", in -> in.get(0).minimum(in.get(1)), "MinimumBackward0")
+                        .kink("ties", "equal elements share the gradient"), "minimum", EXACT, SampleInputs.binary()),
+                paritied(golden("var", in -> in.get(0).var(1, false), "VarBackward0").gradgrad(), "var", Tolerance.summing(64, 4), each(MATRICES)),
+                paritied(golden("std", in -> in.get(0).std(1, false), "StdBackward0").gradgrad(), "std", Tolerance.summing(64, 4), each(MATRICES)),
+                paritied(golden("var_all_corr0", in -> in.get(0).var(new int[] {0, 1}, 0, true), "VarBackward0"), "var_all_corr0", Tolerance.summing(64, 4), each(MATRICES)),
+                paritied(golden("std_keepdim", in -> in.get(0).std(0, true), "StdBackward0"), "std_keepdim", Tolerance.summing(64, 4), each(MATRICES)),
                 golden("gather", in -> in.get(0).gather(1, in.get(1)), "GatherBackward0").golden(EXACT).gradgrad(),
                 golden("gather_dim0", in -> in.get(0).gather(0, in.get(1)), "GatherBackward0").golden(EXACT),
                 golden("index_select", in -> in.get(0).indexSelect(0, in.get(1)), "IndexSelectBackward0")
@@ -67,20 +68,20 @@ final class TrainingOpInfos {
                         .golden(EXACT),
                 golden("scatter_add", in -> in.get(0).scatterAdd(1, in.get(1), in.get(2)), "ScatterAddBackward0")
                         .gradgrad(),
-                golden("amax", in -> in.get(0).amax(new int[] {1}, false), "AmaxBackward0").golden(EXACT)
-                        .kink("ties", "tied maxima share the gradient"),
-                golden("amin", in -> in.get(0).amin(new int[] {0}, true), "AminBackward0").golden(EXACT)
-                        .kink("ties", "tied minima share the gradient"),
-                golden("max_dim", in -> in.get(0).max(1, false).values(), "MaxBackward0").golden(EXACT)
-                        .kink("ties", "the first maximum takes the gradient"),
-                golden("min_dim_keepdim", in -> in.get(0).min(0, true).values(), "MinBackward0").golden(EXACT)
-                        .kink("ties", "the first minimum takes the gradient"),
-                golden("narrow", in -> in.get(0).narrow(1, 1, 2), "SliceBackward0").golden(EXACT),
-                golden("slice_step", in -> in.get(0).slice(1, 1, Long.MAX_VALUE, 2), "SliceBackward0").golden(EXACT),
-                golden("slice_dim0", in -> in.get(0).slice(0, 1, 3, 1), "SliceBackward0").golden(EXACT),
-                golden("cat", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 0), "CatBackward0").golden(EXACT),
-                golden("cat_dim1", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 1), "CatBackward0").golden(EXACT),
-                golden("stack", in -> Tensor.stack(List.of(in.get(0), in.get(1)), 1), "StackBackward0").golden(EXACT),
+                paritied(golden("amax", in -> in.get(0).amax(new int[] {1}, false), "AmaxBackward0").golden(EXACT)
+                        .kink("ties", "tied maxima share the gradient"), "amax", EXACT, each(MATRICES)),
+                paritied(golden("amin", in -> in.get(0).amin(new int[] {0}, true), "AminBackward0").golden(EXACT)
+                        .kink("ties", "tied minima share the gradient"), "amin", EXACT, each(MATRICES)),
+                paritied(golden("max_dim", in -> in.get(0).max(1, false).values(), "MaxBackward0").golden(EXACT)
+                        .kink("ties", "the first maximum takes the gradient"), "max_dim", EXACT, each(MATRICES)),
+                paritied(golden("min_dim_keepdim", in -> in.get(0).min(0, true).values(), "MinBackward0").golden(EXACT)
+                        .kink("ties", "the first minimum takes the gradient"), "min_dim_keepdim", EXACT, each(MATRICES)),
+                paritied(golden("narrow", in -> in.get(0).narrow(1, 1, 2), "SliceBackward0").golden(EXACT), "narrow", EXACT, each(MATRICES)),
+                paritied(golden("slice_step", in -> in.get(0).slice(1, 1, Long.MAX_VALUE, 2), "SliceBackward0").golden(EXACT), "slice_step", EXACT, each(MATRICES)),
+                paritied(golden("slice_dim0", in -> in.get(0).slice(0, 1, 3, 1), "SliceBackward0").golden(EXACT), "slice_dim0", EXACT, each(MATRICES)),
+                paritied(golden("cat", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 0), "CatBackward0").golden(EXACT), "cat", EXACT, List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(5, 33)}, new Input[] {SampleInputs.transposeOf(33, 17), SampleInputs.shape(1, 33)})),
+                paritied(golden("cat_dim1", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 1), "CatBackward0").golden(EXACT), "cat_dim1", EXACT, List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(17, 4)})),
+                paritied(golden("stack", in -> Tensor.stack(List.of(in.get(0), in.get(1)), 1), "StackBackward0").golden(EXACT), "stack", EXACT, List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.transposeOf(33, 17)})),
                 golden("masked_fill", in -> in.get(0).maskedFill(in.get(1), -2.5), "MaskedFillBackward0")
                         .golden(EXACT),
                 golden("cross_entropy", in -> Functional.crossEntropy(in.get(0), in.get(1)), "NllLossBackward0")
@@ -96,10 +97,25 @@ final class TrainingOpInfos {
                 golden("nll_loss", in -> Functional.nllLoss(in.get(0), in.get(1)), "NllLossBackward0").golden(SOFTMAX),
                 golden("cross_entropy_probs", in -> Functional.crossEntropy(in.get(0), in.get(1)), "DivBackward0",
                         "DivBackward1").golden(SOFTMAX),
-                golden("bce_with_logits", in -> Functional.binaryCrossEntropyWithLogits(in.get(0), in.get(1)),
-                        "BinaryCrossEntropyWithLogitsBackward0").golden(SOFTMAX),
+                paritied(golden("bce_with_logits", in -> Functional.binaryCrossEntropyWithLogits(in.get(0), in.get(1)),
+                        "BinaryCrossEntropyWithLogitsBackward0").golden(SOFTMAX), "bce_with_logits", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(17, 33)})),
                 golden("bce_with_logits_sum", in -> Functional.binaryCrossEntropyWithLogits(in.get(0), in.get(1),
                         Reduction.SUM, null), "BinaryCrossEntropyWithLogitsBackward0").golden(SOFTMAX));
+    }
+
+    /** Float inputs of ops along dim 0 or 1: a matrix, its transpose, a permuted 3-D tensor. */
+    private static final List<Input> MATRICES = List.of(SampleInputs.shape(17, 33), SampleInputs.transposeOf(33, 17),
+            SampleInputs.permutedOf(4, 5, 6));
+
+    /** Gives a golden row generated parity samples too, one per input list, and takes it off GOLDEN_ONLY. */
+    private static Builder paritied(Builder row, String name, Tolerance tol, List<Input[]> samples) {
+        GOLDEN_ONLY.remove(name);
+        samples.forEach(in -> row.on(Map.of(), tol, in));
+        return row;
+    }
+
+    private static List<Input[]> each(List<Input> inputs) {
+        return inputs.stream().map(x -> new Input[] {x}).toList();
     }
 
     private static Builder unary(String name, UnaryOperator<Tensor> f, Domain domain) {
