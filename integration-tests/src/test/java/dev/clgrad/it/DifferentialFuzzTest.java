@@ -234,6 +234,7 @@ class DifferentialFuzzTest {
             case POSITIVE -> t.tanh().add(1.5);
             case NONZERO -> t.tanh().pow(2).add(0.5);
             case ANY, STEPS, UNIT -> t.tanh().mul(2);
+            case CLASSES, MASK -> throw new IllegalArgumentException("unary rows take float inputs, not " + domain);
         };
     }
 

@@ -15,7 +15,11 @@ enum Domain {
     /** One of -1, -0.5, 0, 0.5, 1: comparisons and conditions, so that ties occur. */
     STEPS(1),
     /** Uniform on [-1, 1]: upstream gradients. */
-    UNIT(1);
+    UNIT(1),
+    /** Integers 0..4, made an int64 input: class indices and gather indices (every size they index is >= 5). */
+    CLASSES(4),
+    /** 0 or 1, made a bool input: masks. */
+    MASK(1);
 
     private static final double[] STEP_VALUES = {-1, -0.5, 0, 0.5, 1};
 
@@ -33,6 +37,8 @@ enum Domain {
             case NONZERO -> (r.nextBoolean() ? 1 : -1) * (0.5 + 1.5 * r.nextDouble());
             case STEPS -> STEP_VALUES[r.nextInt(STEP_VALUES.length)];
             case UNIT -> 2 * r.nextDouble() - 1;
+            case CLASSES -> r.nextInt(5);
+            case MASK -> r.nextInt(2);
         };
     }
 
@@ -40,6 +46,11 @@ enum Domain {
      * {@code n} values drawn from this domain, rounded to {@code dtype}: the float64
      * reference then computes on exactly the values the device under test sees.
      */
+    /** The dtype of an input drawn from this domain: the case's, or int64 / bool for indices and masks. */
+    DType dtype(DType caseDtype) {
+        return this == CLASSES ? DType.INT64 : this == MASK ? DType.BOOL : caseDtype;
+    }
+
     double[] draw(Random r, long n, DType dtype) {
         double[] v = new double[Math.toIntExact(n)];
         for (int i = 0; i < v.length; i++) {

@@ -26,12 +26,6 @@ final class TrainingOpInfos {
     private TrainingOpInfos() {
     }
 
-    /**
-     * The rows replayed on every device from PyTorch's records only: they have no generated
-     * parity samples at work-group-sized shapes yet (the unary rows do).
-     */
-    static final java.util.Set<String> GOLDEN_ONLY = new java.util.HashSet<>();
-
     /** Sums of a few terms of magnitude up to 1e4: float32 rounds them at ~1e-3 absolute. */
     private static final Tolerance SOFTMAX = new Tolerance(1e-5, 1e-5, 1e-10, 1e-12);
 
@@ -60,14 +54,14 @@ final class TrainingOpInfos {
                 paritied(golden("std", in -> in.get(0).std(1, false), "StdBackward0").gradgrad(), "std", Tolerance.summing(64, 4), each(MATRICES)),
                 paritied(golden("var_all_corr0", in -> in.get(0).var(new int[] {0, 1}, 0, true), "VarBackward0"), "var_all_corr0", Tolerance.summing(64, 4), each(MATRICES)),
                 paritied(golden("std_keepdim", in -> in.get(0).std(0, true), "StdBackward0"), "std_keepdim", Tolerance.summing(64, 4), each(MATRICES)),
-                golden("gather", in -> in.get(0).gather(1, in.get(1)), "GatherBackward0").golden(EXACT).gradgrad(),
-                golden("gather_dim0", in -> in.get(0).gather(0, in.get(1)), "GatherBackward0").golden(EXACT),
-                golden("index_select", in -> in.get(0).indexSelect(0, in.get(1)), "IndexSelectBackward0")
-                        .golden(EXACT),
-                golden("index_select_dim1", in -> in.get(0).indexSelect(1, in.get(1)), "IndexSelectBackward0")
-                        .golden(EXACT),
-                golden("scatter_add", in -> in.get(0).scatterAdd(1, in.get(1), in.get(2)), "ScatterAddBackward0")
-                        .gradgrad(),
+                paritied(golden("gather", in -> in.get(0).gather(1, in.get(1)), "GatherBackward0").golden(EXACT).gradgrad(), "gather", Tolerance.summing(16, 2), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(17, 7).in(Domain.CLASSES).constant()}, new Input[] {SampleInputs.transposeOf(33, 17), SampleInputs.shape(17, 7).in(Domain.CLASSES).constant()})),
+                paritied(golden("gather_dim0", in -> in.get(0).gather(0, in.get(1)), "GatherBackward0").golden(EXACT), "gather_dim0", Tolerance.summing(16, 2), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(4, 33).in(Domain.CLASSES).constant()})),
+                paritied(golden("index_select", in -> in.get(0).indexSelect(0, in.get(1)), "IndexSelectBackward0")
+                        .golden(EXACT), "index_select", Tolerance.summing(16, 2), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(9).in(Domain.CLASSES).constant()}, new Input[] {SampleInputs.transposeOf(33, 17), SampleInputs.shape(9).in(Domain.CLASSES).constant()})),
+                paritied(golden("index_select_dim1", in -> in.get(0).indexSelect(1, in.get(1)), "IndexSelectBackward0")
+                        .golden(EXACT), "index_select_dim1", Tolerance.summing(16, 2), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(6).in(Domain.CLASSES).constant()})),
+                paritied(golden("scatter_add", in -> in.get(0).scatterAdd(1, in.get(1), in.get(2)), "ScatterAddBackward0")
+                        .gradgrad(), "scatter_add", Tolerance.summing(8, 4), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(17, 7).in(Domain.CLASSES).constant(), SampleInputs.shape(17, 7)})),
                 paritied(golden("amax", in -> in.get(0).amax(new int[] {1}, false), "AmaxBackward0").golden(EXACT)
                         .kink("ties", "tied maxima share the gradient"), "amax", EXACT, each(MATRICES)),
                 paritied(golden("amin", in -> in.get(0).amin(new int[] {0}, true), "AminBackward0").golden(EXACT)
@@ -82,35 +76,39 @@ final class TrainingOpInfos {
                 paritied(golden("cat", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 0), "CatBackward0").golden(EXACT), "cat", EXACT, List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(5, 33)}, new Input[] {SampleInputs.transposeOf(33, 17), SampleInputs.shape(1, 33)})),
                 paritied(golden("cat_dim1", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 1), "CatBackward0").golden(EXACT), "cat_dim1", EXACT, List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(17, 4)})),
                 paritied(golden("stack", in -> Tensor.stack(List.of(in.get(0), in.get(1)), 1), "StackBackward0").golden(EXACT), "stack", EXACT, List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.transposeOf(33, 17)})),
-                golden("masked_fill", in -> in.get(0).maskedFill(in.get(1), -2.5), "MaskedFillBackward0")
-                        .golden(EXACT),
-                golden("cross_entropy", in -> Functional.crossEntropy(in.get(0), in.get(1)), "NllLossBackward0")
-                        .golden(SOFTMAX).gradgrad(),
-                golden("cross_entropy_sum", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.SUM, -100, 0),
-                        "NllLossBackward0").golden(SOFTMAX),
-                golden("cross_entropy_none", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.NONE, -100,
-                        0), "NllLossBackward0").golden(SOFTMAX),
-                golden("cross_entropy_ignore", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.MEAN, 4,
-                        0), "NllLossBackward0").golden(SOFTMAX),
-                golden("cross_entropy_smooth", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.MEAN,
-                        -100, 0.1), "AddBackward0").golden(SOFTMAX),
-                golden("nll_loss", in -> Functional.nllLoss(in.get(0), in.get(1)), "NllLossBackward0").golden(SOFTMAX),
-                golden("cross_entropy_probs", in -> Functional.crossEntropy(in.get(0), in.get(1)), "DivBackward0",
-                        "DivBackward1").golden(SOFTMAX),
+                paritied(golden("masked_fill", in -> in.get(0).maskedFill(in.get(1), -2.5), "MaskedFillBackward0")
+                        .golden(EXACT), "masked_fill", EXACT, List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(17, 33).in(Domain.MASK).constant()}, new Input[] {SampleInputs.transposeOf(33, 17), SampleInputs.shape(33).in(Domain.MASK).constant()})),
+                paritied(golden("cross_entropy", in -> Functional.crossEntropy(in.get(0), in.get(1)), "NllLossBackward0")
+                        .golden(SOFTMAX).gradgrad(), "cross_entropy", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 5), SampleInputs.shape(17).in(Domain.CLASSES).constant()})),
+                paritied(golden("cross_entropy_sum", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.SUM, -100, 0),
+                        "NllLossBackward0").golden(SOFTMAX), "cross_entropy_sum", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 5), SampleInputs.shape(17).in(Domain.CLASSES).constant()})),
+                paritied(golden("cross_entropy_none", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.NONE, -100,
+                        0), "NllLossBackward0").golden(SOFTMAX), "cross_entropy_none", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 5), SampleInputs.shape(17).in(Domain.CLASSES).constant()})),
+                paritied(golden("cross_entropy_ignore", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.MEAN, 4,
+                        0), "NllLossBackward0").golden(SOFTMAX), "cross_entropy_ignore", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 5), SampleInputs.shape(17).in(Domain.CLASSES).constant()})),
+                paritied(golden("cross_entropy_smooth", in -> Functional.crossEntropy(in.get(0), in.get(1), Reduction.MEAN,
+                        -100, 0.1), "AddBackward0").golden(SOFTMAX), "cross_entropy_smooth", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 5), SampleInputs.shape(17).in(Domain.CLASSES).constant()})),
+                paritied(golden("nll_loss", in -> Functional.nllLoss(in.get(0), in.get(1)), "NllLossBackward0").golden(SOFTMAX), "nll_loss", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 5), SampleInputs.shape(17).in(Domain.CLASSES).constant()})),
+                paritied(golden("cross_entropy_probs", in -> Functional.crossEntropy(in.get(0), in.get(1)), "DivBackward0",
+                        "DivBackward1").golden(SOFTMAX), "cross_entropy_probs", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 5), SampleInputs.shape(17, 5).constant()})),
                 paritied(golden("bce_with_logits", in -> Functional.binaryCrossEntropyWithLogits(in.get(0), in.get(1)),
                         "BinaryCrossEntropyWithLogitsBackward0").golden(SOFTMAX), "bce_with_logits", Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33), SampleInputs.shape(17, 33)})),
-                golden("bce_with_logits_sum", in -> Functional.binaryCrossEntropyWithLogits(in.get(0), in.get(1),
-                        Reduction.SUM, null), "BinaryCrossEntropyWithLogitsBackward0").golden(SOFTMAX));
+                paritied(golden("bce_with_logits_sum", in -> Functional.binaryCrossEntropyWithLogits(in.get(0), in.get(1),
+                        Reduction.SUM, null), "BinaryCrossEntropyWithLogitsBackward0").golden(SOFTMAX), "bce_with_logits_sum",
+                        Tolerance.summing(64, 10), List.<Input[]>of(new Input[] {SampleInputs.shape(17, 33),
+                            SampleInputs.shape(17, 33)})));
     }
 
     /** Float inputs of ops along dim 0 or 1: a matrix, its transpose, a permuted 3-D tensor. */
     private static final List<Input> MATRICES = List.of(SampleInputs.shape(17, 33), SampleInputs.transposeOf(33, 17),
             SampleInputs.permutedOf(4, 5, 6));
 
-    /** Gives a golden row generated parity samples too, one per input list, and takes it off GOLDEN_ONLY. */
+    /**
+     * Gives a golden row its generated parity samples, one per input list (indices and masks
+     * drawn as int64 and bool through {@link Domain#CLASSES} and {@link Domain#MASK}).
+     */
     private static Builder paritied(Builder row, String name, Tolerance tol, List<Input[]> samples) {
-        GOLDEN_ONLY.remove(name);
-        samples.forEach(in -> row.on(Map.of(), tol, in));
+        samples.forEach(in -> row.sample(Map.of(), tol, tol, in));
         return row;
     }
 
@@ -123,10 +121,9 @@ final class TrainingOpInfos {
                 .onEach(SampleInputs.pointwise(), Map.of(), POINTWISE);
     }
 
-    /** An op replayed from the golden records only. */
+    /** An op replayed from its golden records (its parity samples are added by {@link #paritied}). */
     private static Builder golden(String name, java.util.function.Function<List<Tensor>, Tensor> f,
                                   String... gradFns) {
-        GOLDEN_ONLY.add(name);
         return op(name, Family.REDUCTION, (in, p) -> f.apply(in)).gradFn(gradFns);
     }
 }
