@@ -93,10 +93,11 @@ final class InPlace {
     }
 
     private static void checkResultFits(String op, Tensor self, DType result, ElementwiseOp kernel) {
-        boolean floatResult = result.isFloatingPoint() || !kernel.acceptsIntegers();
-        if (floatResult && !self.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": result type float can't be cast to the desired output type "
-                    + self.dtype().pyName() + "; use the out-of-place op, or convert with to(DType.FLOAT32) first");
+        DType.Kind resultKind = kernel.acceptsIntegers() ? result.kind() : DType.Kind.FLOATING;
+        if (resultKind.compareTo(self.dtype().kind()) > 0) {
+            throw new IllegalArgumentException(op + ": result type " + (resultKind == DType.Kind.FLOATING ? "float"
+                    : result.pyName()) + " can't be cast to the desired output type " + self.dtype().pyName()
+                    + "; use the out-of-place op, or convert with to(DType) first");
         }
     }
 

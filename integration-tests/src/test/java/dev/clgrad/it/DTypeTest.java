@@ -138,6 +138,11 @@ class DTypeTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> Tensor.where(Tensor.of(1, 0), Tensor.ones(2), Tensor.zeros(2)));
         assertTrue(e.getMessage().contains("where: expected condition to be a boolean tensor"), e.getMessage());
+        IllegalArgumentException cast = assertThrows(IllegalArgumentException.class, () -> m.add_(1));
+        assertTrue(cast.getMessage().contains("result type int64 can't be cast to the desired output type bool"),
+                cast.getMessage());
+        assertArrayEquals(new boolean[] {true}, m.mul_(Tensor.of(new boolean[] {true})).toBooleanArray());
+        assertArrayEquals(new long[] {3, 4}, a.add_(2).toLongArray());
         Tensor chosen = Tensor.where(Tensor.of(new boolean[] {true, false}), Tensor.ones(2), Tensor.zeros(2));
         assertArrayEquals(new float[] {1, 0}, chosen.toFloatArray());
     }
