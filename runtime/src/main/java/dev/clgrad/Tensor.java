@@ -409,7 +409,8 @@ public final class Tensor implements AutoCloseable {
         if (meta == null) {
             return null;
         }
-        if (meta.grad == null && !isLeaf() && requiresGrad()) {
+        if (meta.grad == null && !isLeaf() && requiresGrad()
+                && !(gradFn() != null && gradFn().retainedOutputIs(this))) {
             AutogradMeta.warnNonLeafGradOnce();
         }
         return meta.grad;
