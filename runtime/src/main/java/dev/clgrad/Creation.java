@@ -35,7 +35,7 @@ final class Creation {
                     + " and strides=" + Shapes.str(strides) + ": the " + dtype.pyName() + " elements need more bytes "
                     + "than a 64-bit count holds; use smaller sizes or strides");
         }
-        Backend backend = device.backend();
+        Backend backend = device.dispatch();
         MemoryGovernor governor = device.governor();
         if (governor != null) {
             governor.beforeAllocate(capacity * dtype.byteSize());
@@ -48,7 +48,7 @@ final class Creation {
         long[] s = shapeFor("Tensor.of", data.length, shape);
         Tensor t = Creation.empty(device, DType.FLOAT32, s);
         if (data.length > 0) {
-            HostTransfers.write(device.backend(), t.buffer(), data);
+            HostTransfers.write(device.dispatch(), t.buffer(), data);
         }
         return t;
     }
@@ -60,25 +60,25 @@ final class Creation {
             return t;
         }
         if (dtype == DType.FLOAT64) {
-            HostTransfers.write(device.backend(), t.buffer(), data);
+            HostTransfers.write(device.dispatch(), t.buffer(), data);
         } else if (dtype == DType.INT64) {
             long[] l = new long[data.length];
             for (int i = 0; i < l.length; i++) {
                 l[i] = (long) data[i];
             }
-            HostTransfers.write(device.backend(), t.buffer(), l);
+            HostTransfers.write(device.dispatch(), t.buffer(), l);
         } else if (!dtype.isFloatingPoint()) {
             byte[] b = new byte[data.length];
             for (int i = 0; i < b.length; i++) {
                 b[i] = (byte) (dtype == DType.BOOL ? (data[i] != 0 ? 1 : 0) : (long) data[i]);
             }
-            HostTransfers.write(device.backend(), t.buffer(), b);
+            HostTransfers.write(device.dispatch(), t.buffer(), b);
         } else {
             float[] f = new float[data.length];
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) data[i];
             }
-            HostTransfers.write(device.backend(), t.buffer(), f);
+            HostTransfers.write(device.dispatch(), t.buffer(), f);
         }
         return t;
     }
@@ -87,7 +87,7 @@ final class Creation {
         long[] s = shapeFor("Tensor.of", data.length, shape);
         Tensor t = Creation.empty(device, DType.INT64, s);
         if (data.length > 0) {
-            HostTransfers.write(device.backend(), t.buffer(), data);
+            HostTransfers.write(device.dispatch(), t.buffer(), data);
         }
         return t;
     }
@@ -97,7 +97,7 @@ final class Creation {
         long[] s = shapeFor("Tensor.of", data.length, shape);
         Tensor t = Creation.empty(device, dtype, s);
         if (data.length > 0) {
-            HostTransfers.write(device.backend(), t.buffer(), data);
+            HostTransfers.write(device.dispatch(), t.buffer(), data);
         }
         return t;
     }
@@ -155,7 +155,7 @@ final class Creation {
         checkShape(op, shape);
         Tensor t = Creation.empty(device, dtype, shape.clone());
         if (t.numel() > 0) {
-            device.backend().fill(t.view(), value);
+            device.dispatch().fill(t.view(), value);
         }
         return t;
     }
@@ -223,7 +223,7 @@ final class Creation {
         Tensor t = Creation.empty(device, dtype, shape.clone());
         long[] at = Generator.reserve(op, dtype, t.numel());
         if (t.numel() > 0) {
-            device.backend().random(op, at[0], at[1], t.view());
+            device.dispatch().random(op, at[0], at[1], t.view());
         }
         return t;
     }

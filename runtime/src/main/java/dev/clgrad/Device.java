@@ -18,12 +18,15 @@ import java.util.List;
 public final class Device {
     private final String name;
     private final Backend backend;
+    /** The runtime's one door to {@link #backend}: every call it makes goes through here. */
+    private final Dispatch dispatch;
     /** Null for heap-backed devices, whose memory the heap's own collections govern. */
     private final MemoryGovernor governor;
 
     Device(String name, Backend backend) {
         this.name = name;
         this.backend = backend;
+        this.dispatch = new Dispatch(backend);
         this.governor = backend.heapManaged() ? null : new MemoryGovernor(name, backend);
     }
 
@@ -89,6 +92,33 @@ public final class Device {
     /** {@code cpu} or {@code opencl:N}. */
     public String name() {
         return name;
+    }
+
+    /**
+     * What the runtime has asked of this device so far: primitive calls (each at least one kernel
+     * launch on OpenCL), host-to-device writes and device-to-host reads, with their bytes. Counts
+     * only grow; take differences around the code of interest.
+     */
+    public Counters counters() {
+        return dispatch.counters();
+    }
+
+    /**
+     * Calls of the runtime on a device ({@link #counters()}).
+     *
+     * @param primitives elementwise, reduce, matmul, gather, scatter-add, copy, fill and random calls
+     * @param hostWrites host-to-device transfers (a large one counts once per 64 MiB piece)
+     * @param hostReads device-to-host transfers
+     * @param hostWriteBytes bytes written from the host
+     * @param hostReadBytes bytes read to the host
+     */
+    public record Counters(long primitives, long hostWrites, long hostReads, long hostWriteBytes,
+                           long hostReadBytes) {
+    }
+
+    /** The runtime's door to the backend: counts every call ({@link #counters()}). */
+    Backend dispatch() {
+        return dispatch;
     }
 
     /** The backend running this device's primitives (for backend authors and tests). */

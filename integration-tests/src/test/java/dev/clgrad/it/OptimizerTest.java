@@ -5,7 +5,6 @@ import dev.clgrad.Device;
 import dev.clgrad.Tensor;
 import dev.clgrad.TensorScope;
 import dev.clgrad.io.Safetensors;
-import dev.clgrad.opencl.ClBackend;
 import dev.clgrad.optim.Adam;
 import dev.clgrad.optim.AdamW;
 import dev.clgrad.optim.Optimizer;
@@ -251,7 +250,7 @@ class OptimizerTest {
         try (var scope = TensorScope.open()) { // the test's tensors go back to the device at its end
             Assumptions.assumeTrue(d != null, TestDevices::noOpenCLMessage);
             OnDevice.use(d);
-            ClBackend cl = (ClBackend) d.backend();
+
             Tensor w = Tensor.randn(8, 5).requiresGrad_();
             Tensor b = Tensor.zeros(8).requiresGrad_();
             Tensor x = Tensor.randn(16, 5);
@@ -262,13 +261,13 @@ class OptimizerTest {
                     opt.zeroGrad();
                     x.matmul(w.t()).add(b).tanh().pow(2).mean().backward();
                     d.synchronize();
-                    long reads = cl.deviceToHostTransfers();
-                    long writes = cl.hostToDeviceTransfers();
+                    long reads = d.counters().hostReads();
+                    long writes = d.counters().hostWrites();
                     opt.step();
                     d.synchronize();
-                    assertEquals(reads, cl.deviceToHostTransfers(), opt.getClass().getSimpleName()
+                    assertEquals(reads, d.counters().hostReads(), opt.getClass().getSimpleName()
                             + ": device-to-host reads during step " + (i + 1));
-                    assertEquals(writes, cl.hostToDeviceTransfers(), opt.getClass().getSimpleName()
+                    assertEquals(writes, d.counters().hostWrites(), opt.getClass().getSimpleName()
                             + ": host-to-device writes during step " + (i + 1));
                 }
                 opt.close();

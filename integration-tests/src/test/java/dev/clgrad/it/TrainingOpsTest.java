@@ -175,6 +175,24 @@ class TrainingOpsTest {
 
     @ParameterizedTest
     @MethodSource("dev.clgrad.it.OnDevice#devices")
+    void the_device_counts_every_call_the_runtime_makes(Device d) {
+        OnDevice.use(d);
+        Tensor x = Tensor.ones(1000);
+        Device.Counters before = d.counters();
+        Tensor y = x.add(1).mul(2);
+        Device.Counters afterOps = d.counters();
+        assertEquals(before.primitives() + 2, afterOps.primitives(), "two elementwise calls");
+        assertEquals(before.hostReads(), afterOps.hostReads());
+        y.toFloatArray();
+        Device.Counters afterRead = d.counters();
+        assertEquals(afterOps.hostReads() + 1, afterRead.hostReads(), "one read");
+        assertEquals(afterOps.hostReadBytes() + 4000, afterRead.hostReadBytes());
+        Tensor.of(new float[] {1, 2}, 2);
+        assertEquals(afterRead.hostWrites() + 1, d.counters().hostWrites(), "one write");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.clgrad.it.OnDevice#devices")
     void bad_indices_and_targets_fail_clearly_before_any_kernel_reads_them(Device d) {
         OnDevice.use(d);
         Tensor x = Tensor.ones(3, 4);
