@@ -27,58 +27,25 @@ Run with:  /usr/bin/python3 tools/golden/record_nn.py
 """
 
 import json
-import math
 import os
 import struct
+import sys
 import zlib
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
-
-torch.set_num_threads(1)
-torch.set_default_dtype(torch.float32)
-
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-OUT_DIR = os.path.join(ROOT, "integration-tests", "src", "test", "resources", "golden")
+sys.path.insert(0, HERE)
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+# the fixture format is record_golden.py's (it also sets one thread and float32 as default)
+from record_golden import DTYPE_NAMES, OUT_DIR, dump, escape, fmt_float, fmt_tensor  # noqa: E402,F401
 
 F32 = torch.float32
 F64 = torch.float64
-DTYPE_NAMES = {F32: "float32", F64: "float64"}
 ST_DTYPES = {F32: ("F32", "<f"), F64: ("F64", "<d")}
 REDUCTIONS = ["mean", "sum", "none"]
-
-
-def fmt_float(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return repr(v)
-
-
-def fmt_tensor(t):
-    t = t.detach()
-    shape = ",".join(str(d) for d in t.shape)
-    data = ",".join(fmt_float(v) for v in t.double().reshape(-1).tolist())
-    return "%s shape=%s data=%s" % (DTYPE_NAMES[t.dtype], shape, data)
-
-
-def escape(s):
-    return s.replace("\\", "\\\\").replace("\n", "\\n")
-
-
-def dump(fn):
-    """Name(child, ...) over next_functions, as GoldenGraphsTest.dump writes clgrad's graphs."""
-    if fn is None:
-        return "None"
-    name = type(fn).__name__
-    kids = fn.next_functions
-    if not kids:
-        return name
-    return name + "(" + ", ".join(dump(k) for k, _ in kids) + ")"
 
 
 def generator(case_id):
