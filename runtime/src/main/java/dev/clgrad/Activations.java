@@ -15,6 +15,13 @@ final class Activations {
     private static final double INV_SQRT_2PI = 0.3989422804014327;
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
 
+    /** PyTorch's {@code threshold_backward}: {@code result <= 0 ? 0 : grad}, so NaN passes the gradient. */
+    static final Formula RELU = Formula.saving("ReluBackward0", new int[0], 1,
+            (c, g) -> new Tensor[] {thresholdBackward(g, c.result())});
+    /** Inputs: the gradient and ReLU's result; the result is flat (its gradient is zero). */
+    static final Formula THRESHOLD_BACKWARD = Formula.saving("ThresholdBackwardBackward0", new int[] {0, 1}, 0,
+            (c, g) -> new Tensor[] {c.needsGrad(0) ? thresholdBackward(g, c.input(1)) : null,
+                c.needsGrad(1) ? g.newZeros(c.inputShape(1)) : null});
     static final Formula LOG1P = Formula.saving("Log1PBackward0", new int[] {1}, 0,
             (c, g) -> new Tensor[] {g.div(c.input(0).add(1))});
     static final Formula EXPM1 = Formula.saving("Expm1Backward0", new int[0], 1,
@@ -88,6 +95,16 @@ final class Activations {
         return new Tensor[] {
             c.needsGrad(0) ? Torch.where(max ? a.lt(b) : a.gt(b), 0, shared) : null,
             c.needsGrad(1) ? Torch.where(max ? b.lt(a) : b.gt(a), 0, shared) : null};
+    }
+
+    static Tensor relu(Tensor x) {
+        return Pointwise.unary("relu", x, ElementwiseOp.RELU, RELU);
+    }
+
+    /** ReLU's backward in one pass, differentiable in the gradient. */
+    private static Tensor thresholdBackward(Tensor grad, Tensor result) {
+        return Pointwise.binary("threshold_backward", grad, result, ElementwiseOp.THRESHOLD_BACKWARD,
+                THRESHOLD_BACKWARD);
     }
 
     static Tensor log1p(Tensor x) {
@@ -189,7 +206,8 @@ final class Activations {
                 () -> Pointwise.where(mask, Creation.full(value, x.dtype(), new long[0], x.device()), x));
     }
 
-    private static void requireFloating(String op, Tensor x) {
+    /** Ops defined on floating types only, with PyTorch's "not implemented for" wording. */
+    static void requireFloating(String op, Tensor x) {
         if (!x.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": \"" + op + "\" not implemented for '" + x.dtype().pyName()
                     + "'; convert with to(DType.FLOAT32) first");

@@ -4,10 +4,9 @@ import dev.clgrad.autograd.Formula;
 import dev.clgrad.spi.ElementwiseOp;
 
 /**
- * The in-place updates optimizers are written with: {@code addcmul_}, {@code addcdiv_} and
- * {@code lerp_}. Each computes its term with recording off, adds it into self (or, for lerp,
- * writes it over self) through the in-place path (version bump, history rewriting) and records
- * PyTorch's node.
+ * The in-place updates optimizers are written with: {@code addcmul_} and {@code addcdiv_} (one
+ * ternary pass each) and {@code lerp_}, through the in-place path (version bump, history
+ * rewriting), recording PyTorch's node.
  */
 final class InPlaceUpdates {
     private InPlaceUpdates() {
@@ -41,72 +40,54 @@ final class InPlaceUpdates {
 
     private static Tensor fused(String op, Tensor self, Tensor t1, Tensor t2, double value, ElementwiseOp kernel,
                                 Formula formula) {
-        self.checkOpen(op);
-        for (Tensor t : new Tensor[] {t1, t2}) {
-            t.checkOpen(op);
-            Tensor.checkSameDevice(op, self, t);
-            MemoryOverlap.checkNoPartialOverlap(op, self, t);
-        }
-        MemoryOverlap.checkNoInternalOverlap(op, self);
-        if (!self.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": result type float can't be cast to the desired output type "
-                    + self.dtype().pyName());
-        }
-        long[] shape = Shapes.broadcast(op, Shapes.broadcast(op, self.layout().shape(), t1.layout().shape()),
-                t2.layout().shape());
-        if (!java.util.Arrays.equals(shape, self.layout().shape())) {
-            throw new IllegalArgumentException(op + ": output with shape " + Shapes.str(self.shape()) + " doesn't "
-                    + "match the broadcast shape " + Shapes.str(shape));
-        }
+        checkUpdate(op, self, t1, t2);
         return InPlace.apply(op, self, formula, new Tensor[] {t1, t2}, new double[] {value},
                 () -> Pointwise.into(self, kernel, value, self, t1, t2));
     }
 
     /**
      * {@code self + weight * (end - self)}, computed as PyTorch's kernel does: from self below a
-     * weight of 0.5, from end above, so that weight 1 gives end exactly.
+     * weight of 0.5, from end above, so that weight 1 gives end exactly. The value is computed
+     * with recording off and written over self through the in-place path.
      */
     static Tensor lerp(Tensor self, Tensor end, double weight) {
-        return update("lerp_", self, new Tensor[] {end}, LERP, weight, false, () -> weight < 0.5
-                ? self.add(end.sub(self).mul(weight)) : end.sub(end.sub(self).mul(1 - weight)));
+        String op = "lerp_";
+        checkUpdate(op, self, end);
+        Tensor computed;
+        try (var g = Autograd.noGrad(); TensorScope scope = TensorScope.open()) {
+            computed = scope.keep(weight < 0.5 ? self.add(end.sub(self).mul(weight))
+                    : end.sub(end.sub(self).mul(1 - weight)));
+        }
+        try (computed) {
+            return InPlace.apply(op, self, LERP, new Tensor[] {end}, new double[] {weight}, () -> {
+                if (self.numel() > 0) {
+                    self.backend().copy(Pointwise.broadcastView(computed, self.shape()), self.view());
+                }
+            });
+        }
     }
 
     /**
-     * Computes {@code term} with recording off, then adds it into self ({@code add}) or writes
-     * it over self, through the in-place path.
+     * What every update checks before it runs: open tensors on self's device, no overlap PyTorch
+     * refuses, a floating self, and operands that broadcast to self's shape.
      */
-    private static Tensor update(String op, Tensor self, Tensor[] others, Formula formula, double arg, boolean add,
-                                 java.util.function.Supplier<Tensor> term) {
+    private static void checkUpdate(String op, Tensor self, Tensor... others) {
         self.checkOpen(op);
+        long[] shape = self.layout().shape();
         for (Tensor t : others) {
-            Checks.notNull(t, op, "tensor");
             t.checkOpen(op);
             Tensor.checkSameDevice(op, self, t);
             MemoryOverlap.checkNoPartialOverlap(op, self, t);
+            shape = Shapes.broadcast(op, shape, t.layout().shape());
         }
         MemoryOverlap.checkNoInternalOverlap(op, self);
         if (!self.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": result type float can't be cast to the desired output type "
                     + self.dtype().pyName());
         }
-        Tensor computed;
-        try (var g = Autograd.noGrad(); TensorScope scope = TensorScope.open()) {
-            computed = scope.keep(term.get());
-        }
-        long[] shape = Shapes.broadcast(op, self.layout().shape(), computed.layout().shape());
         if (!java.util.Arrays.equals(shape, self.layout().shape())) {
-            computed.close();
             throw new IllegalArgumentException(op + ": output with shape " + Shapes.str(self.shape()) + " doesn't "
                     + "match the broadcast shape " + Shapes.str(shape));
-        }
-        try (computed) {
-            return InPlace.apply(op, self, formula, others, new double[] {arg}, () -> {
-                if (add) {
-                    Pointwise.into(self, ElementwiseOp.ADD, 0, self, computed);
-                } else if (self.numel() > 0) {
-                    self.backend().copy(Pointwise.broadcastView(computed, self.shape()), self.view());
-                }
-            });
         }
     }
 }

@@ -14,8 +14,7 @@ final class Indexing {
     }
 
     /** Input: x; extra 0: the index; args: dim. */
-    static final Formula GATHER = Formula.of("GatherBackward0", (c, g) -> new Tensor[] {
-        g.newZeros(c.inputShape(0)).scatterAdd((int) c.arg(0), c.extra(0), g)});
+    static final Formula GATHER = Formula.of("GatherBackward0", Indexing::scatteredBack);
 
     /** Inputs: self, src; extra 0: the index; args: dim. */
     static final Formula SCATTER_ADD = Formula.of("ScatterAddBackward0", (c, g) -> new Tensor[] {
@@ -23,8 +22,7 @@ final class Indexing {
         c.needsGrad(1) ? g.gather((int) c.arg(0), c.extra(0)) : null});
 
     /** Input: x; extra 0: the index expanded to the output's shape; args: dim. */
-    static final Formula INDEX_SELECT = Formula.of("IndexSelectBackward0", (c, g) -> new Tensor[] {
-        g.newZeros(c.inputShape(0)).scatterAdd((int) c.arg(0), c.extra(0), g)});
+    static final Formula INDEX_SELECT = Formula.of("IndexSelectBackward0", Indexing::scatteredBack);
 
     /** Input: x; extra 0: the indices (keepdim shape); args: dim, keepDim. */
     static final Formula MAX_DIM = Formula.of("MaxBackward0", Indexing::valueSelectingBackward);
@@ -33,6 +31,11 @@ final class Indexing {
     /** Input: x (saved) and the result; args: keepDim, then dims. */
     static final Formula AMAX = Formula.saving("AmaxBackward0", new int[] {1}, 1, Indexing::evenlyShared);
     static final Formula AMIN = Formula.saving("AminBackward0", new int[] {1}, 1, Indexing::evenlyShared);
+
+    /** The gradient of a pick by index: the upstream gradient added back at the picked positions. */
+    private static Tensor[] scatteredBack(Formula.Context c, Tensor g) {
+        return new Tensor[] {g.newZeros(c.inputShape(0)).scatterAdd((int) c.arg(0), c.extra(0), g)};
+    }
 
     private static Tensor[] valueSelectingBackward(Formula.Context c, Tensor g) {
         int dim = (int) c.arg(0);

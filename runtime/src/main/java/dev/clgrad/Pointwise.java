@@ -28,11 +28,7 @@ final class Pointwise {
         }
         DType dtype = op.acceptsIntegers() || x.dtype().isFloatingPoint() ? x.dtype() : DType.FLOAT32;
         Tensor out = Creation.empty(x.device(), dtype, x.layout().shape());
-        if (out.numel() > 0) {
-            try (Tensor cx = castIfNeeded(x, dtype)) {
-                x.backend().elementwise(op, 0, out.view(), (cx == null ? x : cx).view());
-            }
-        }
+        into(out, op, 0, x);
         return formula == null ? out : Recorder.record(out, formula, x);
     }
 
@@ -51,11 +47,7 @@ final class Pointwise {
         }
         checkBoolArithmetic(name, op, dtype);
         Tensor out = Creation.empty(x.device(), dtype, x.layout().shape());
-        if (out.numel() > 0) {
-            try (Tensor cx = castIfNeeded(x, dtype)) {
-                x.backend().elementwise(op, s, out.view(), (cx == null ? x : cx).view());
-            }
-        }
+        into(out, op, s, x);
         if (formula == null) {
             return out;
         }
@@ -73,11 +65,7 @@ final class Pointwise {
         x.checkOpen(name);
         DType compute = resultType(x, floatScalar);
         Tensor out = Creation.empty(x.device(), DType.BOOL, x.layout().shape());
-        if (out.numel() > 0) {
-            try (Tensor cx = castIfNeeded(x, compute)) {
-                x.backend().elementwise(op, s, out.view(), (cx == null ? x : cx).view());
-            }
-        }
+        into(out, op, s, compute, x);
         return out;
     }
 
@@ -92,16 +80,10 @@ final class Pointwise {
         DType compute = resultType(a, b);
         long[] shape = Shapes.broadcast(name, a.layout().shape(), b.layout().shape());
         Tensor out = Creation.empty(a.device(), DType.BOOL, shape);
-        if (out.numel() > 0) {
-            try (Tensor ca = castIfNeeded(a, compute); Tensor cb = castIfNeeded(b, compute)) {
-                View va = broadcastView(ca == null ? a : ca, shape);
-                View vb = broadcastView(cb == null ? b : cb, shape);
-                boolean swap = op == ElementwiseOp.LT_SCALAR || op == ElementwiseOp.LE_SCALAR;
-                ElementwiseOp binaryOp = op == ElementwiseOp.LT_SCALAR ? ElementwiseOp.GT
-                        : op == ElementwiseOp.LE_SCALAR ? ElementwiseOp.GE : op;
-                a.backend().elementwise(binaryOp, 0, out.view(), swap ? vb : va, swap ? va : vb);
-            }
-        }
+        boolean swap = op == ElementwiseOp.LT_SCALAR || op == ElementwiseOp.LE_SCALAR;
+        ElementwiseOp binaryOp = op == ElementwiseOp.LT_SCALAR ? ElementwiseOp.GT
+                : op == ElementwiseOp.LE_SCALAR ? ElementwiseOp.GE : op;
+        into(out, binaryOp, 0, compute, swap ? b : a, swap ? a : b);
         return out;
     }
 
@@ -175,15 +157,22 @@ final class Pointwise {
 
     /**
      * The kernel path every elementwise op shares, out of place (a new {@code out}) and in
-     * place ({@code out} is the tensor written): each input is cast to the compute type where
-     * it differs (the output's, or for a comparison the inputs' common one) and seen broadcast
-     * to {@code out}'s shape; then one backend call.
+     * place ({@code out} is the tensor written), computing in the output's dtype.
      */
     static void into(Tensor out, ElementwiseOp op, double scalar, Tensor... inputs) {
+        into(out, op, scalar, out.dtype(), inputs);
+    }
+
+    /**
+     * As {@link #into(Tensor, ElementwiseOp, double, Tensor...)} computing in {@code compute} (a
+     * comparison's inputs' {@code result_type}; its output is bool): each input is cast to it
+     * where it differs (where's condition stays bool) and seen broadcast to {@code out}'s shape;
+     * then one backend call.
+     */
+    static void into(Tensor out, ElementwiseOp op, double scalar, DType compute, Tensor... inputs) {
         if (out.numel() == 0) {
             return;
         }
-        DType compute = op.isComparison() ? inputs[0].dtype() : out.dtype();
         Tensor[] casts = new Tensor[inputs.length];
         View[] views = new View[inputs.length];
         try {

@@ -27,13 +27,6 @@ final class Softmaxes {
         return new Tensor[] {gk.mul(c.input(0).sub(result).exp())};
     });
 
-    private static void requireFloating(String op, Tensor x) {
-        if (!x.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": \"" + op + "\" not implemented for '" + x.dtype().pyName()
-                    + "'; convert with to(DType.FLOAT32) first");
-        }
-    }
-
     /**
      * The maximum along {@code dim} (kept), clamped to the finite range: PyTorch replaces an
      * infinite maximum by 0, and a clamped one gives the same results (the infinite entries
@@ -46,7 +39,7 @@ final class Softmaxes {
 
     static Tensor logsumexp(Tensor x, int dim, boolean keepDim) {
         x.checkOpen("logsumexp");
-        requireFloating("logsumexp", x);
+        Activations.requireFloating("logsumexp", x);
         int d = Shapes.wrapDim("logsumexp", dim, Math.max(x.dim(), 1));
         return Composite.record(LOGSUMEXP, new Tensor[] {x}, new double[] {d, keepDim ? 1 : 0}, () -> {
             if (x.dim() == 0) {
@@ -60,7 +53,7 @@ final class Softmaxes {
 
     static Tensor softmax(Tensor x, int dim) {
         x.checkOpen("softmax");
-        requireFloating("softmax", x);
+        Activations.requireFloating("softmax", x);
         int d = Shapes.wrapDim("softmax", dim, Math.max(x.dim(), 1));
         return Composite.record(SOFTMAX, new Tensor[] {x}, new double[] {d}, () -> {
             if (x.dim() == 0) {
@@ -73,7 +66,7 @@ final class Softmaxes {
 
     static Tensor logSoftmax(Tensor x, int dim) {
         x.checkOpen("log_softmax");
-        requireFloating("log_softmax", x);
+        Activations.requireFloating("log_softmax", x);
         int d = Shapes.wrapDim("log_softmax", dim, Math.max(x.dim(), 1));
         return Composite.record(LOG_SOFTMAX, new Tensor[] {x}, new double[] {d}, () -> {
             if (x.dim() == 0) {

@@ -588,7 +588,7 @@ public final class Tensor implements AutoCloseable {
 
     /** {@code max(this, 0)}. */
     public Tensor relu() {
-        return Pointwise.unary("relu", this, ElementwiseOp.RELU, Derivatives.RELU);
+        return Activations.relu(this);
     }
 
     /** {@code cond ? a : b} for a bool {@code cond}, broadcast ({@code torch.where}); as {@link Torch#where}. */

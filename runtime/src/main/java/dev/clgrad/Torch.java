@@ -80,17 +80,6 @@ public final class Torch {
         return Pointwise.where(cond, Creation.full(a, b.dtype(), new long[0], b.device()), b);
     }
 
-    /**
-     * ReLU's backward, PyTorch's {@code threshold_backward(grad, result, 0)}: {@code result <= 0 ?
-     * 0 : grad}, so a NaN result passes the gradient. One pass, differentiable in {@code grad}.
-     */
-    public static Tensor thresholdBackward(Tensor grad, Tensor result) {
-        Checks.notNull(grad, "thresholdBackward", "grad");
-        Checks.notNull(result, "thresholdBackward", "result");
-        return Pointwise.binary("threshold_backward", grad, result, dev.clgrad.spi.ElementwiseOp.THRESHOLD_BACKWARD,
-                dev.clgrad.autograd.Derivatives.THRESHOLD_BACKWARD);
-    }
-
     /** Zeros with {@code t}'s shape, dtype and device. */
     public static Tensor zerosLike(Tensor t) {
         Checks.notNull(t, "zerosLike", "t");

@@ -45,13 +45,6 @@ public final class Derivatives {
             (c, g) -> grads(g.mul(c.result().mul(c.result()).rsub(1))));
     public static final Formula SIGMOID = saving("SigmoidBackward0", inputs(), X,
             (c, g) -> grads(g.mul(c.result().rsub(1)).mul(c.result())));
-    /** PyTorch's {@code threshold_backward}: {@code result <= 0 ? 0 : grad}, so NaN passes the gradient. */
-    public static final Formula RELU = saving("ReluBackward0", inputs(), X,
-            (c, g) -> grads(Torch.thresholdBackward(g, c.result())));
-    /** Inputs: the gradient and ReLU's result; the result is flat (its gradient is zero). */
-    public static final Formula THRESHOLD_BACKWARD = saving("ThresholdBackwardBackward0", inputs(NONE, X), NONE,
-            (c, g) -> grads(c.needsGrad(0) ? Torch.thresholdBackward(g, c.input(1)) : null,
-                    c.needsGrad(1) ? g.newZeros(c.inputShape(1)) : null));
     /** {@code sign} is flat: its gradient is zero, as PyTorch records it. */
     public static final Formula SIGN = of("SignBackward0", (c, g) -> grads(g.newZeros(g.shape())));
 

@@ -240,7 +240,8 @@ public final class Functional {
         return reduce(pair[0].sub(pair[1]).abs(), reduction);
     }
 
-    private static Tensor reduce(Tensor loss, Reduction reduction) {
+    /** Per-element losses reduced as {@code reduction} says (shared by every loss here and in {@link Losses}). */
+    static Tensor reduce(Tensor loss, Reduction reduction) {
         switch (reduction) {
             case MEAN:
                 return loss.mean();

@@ -232,11 +232,7 @@ final class Losses {
                     Tensor losses = posWeight == null
                             ? target.rsub(1).mul(input).add(sp)
                             : target.rsub(1).mul(input).add(posWeight.sub(1).mul(target).add(1).mul(sp));
-                    return switch (reduction) {
-                        case MEAN -> losses.mean();
-                        case SUM -> losses.sum();
-                        case NONE -> losses;
-                    };
+                    return Functional.reduce(losses, reduction);
                 });
     }
 
