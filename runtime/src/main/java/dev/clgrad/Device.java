@@ -26,7 +26,7 @@ public final class Device {
     Device(String name, Backend backend) {
         this.name = name;
         this.backend = backend;
-        this.dispatch = new Dispatch(backend);
+        this.dispatch = new Dispatch(name, backend);
         this.governor = backend.heapManaged() ? null : new MemoryGovernor(name, backend);
     }
 
@@ -68,7 +68,7 @@ public final class Device {
 
     /** Waits until all work queued on this device has finished ({@code torch.cuda.synchronize()}). */
     public void synchronize() {
-        backend.synchronize();
+        dispatch.synchronize();
     }
 
     /** What the driver reports about this device. */
@@ -84,9 +84,9 @@ public final class Device {
         backend.emptyCache();
     }
 
-    /** Live, cached and peak device memory in bytes. */
+    /** Live, cached and peak device memory in bytes, once the calls pending on it have run. */
     public MemoryStats memoryStats() {
-        return backend.memoryStats();
+        return dispatch.memoryStats();
     }
 
     /** {@code cpu} or {@code opencl:N}. */
@@ -95,24 +95,46 @@ public final class Device {
     }
 
     /**
-     * What the runtime has asked of this device so far: primitive calls (each at least one kernel
-     * launch on OpenCL), host-to-device writes and device-to-host reads, with their bytes. Counts
-     * only grow; take differences around the code of interest.
+     * What the runtime has asked of this device so far and what reached it: primitive calls,
+     * launches (with fusion, several calls become one), host-to-device writes and device-to-host
+     * reads with their bytes. Counts only grow; take differences around the code of interest.
      */
     public Counters counters() {
         return dispatch.counters();
+    }
+
+    /** Whether this device defers elementwise calls and fuses them ({@code -Dclgrad.fusion}, on by default). */
+    public boolean fusing() {
+        return dispatch.fusing();
+    }
+
+    /**
+     * Turns lazy evaluation and kernel fusion on or off for this device from now on (the start
+     * value is {@code -Dclgrad.fusion}, on by default); work pending on it runs first. Results are
+     * bit for bit the same either way: this is for comparing and debugging.
+     */
+    public void setFusing(boolean on) {
+        dispatch.setFusing(on);
     }
 
     /**
      * Calls of the runtime on a device ({@link #counters()}).
      *
      * @param primitives elementwise, reduce, matmul, gather, scatter-add, copy, fill and random calls
+     *     the runtime made
+     * @param launches calls that reached the backend: primitives run alone plus fused kernels (on
+     *     OpenCL, at least one kernel launch each)
+     * @param fusedKernels fused graphs run, each one pass standing for several primitives
+     * @param elided primitives never run because nothing needed their results
+     * @param kernelsBuilt fused kernels the backend generated and built so far
+     * @param kernelCacheHits fused graphs served by a kernel built before
      * @param hostWrites host-to-device transfers (a large one counts once per 64 MiB piece)
      * @param hostReads device-to-host transfers
      * @param hostWriteBytes bytes written from the host
      * @param hostReadBytes bytes read to the host
      */
-    public record Counters(long primitives, long hostWrites, long hostReads, long hostWriteBytes,
+    public record Counters(long primitives, long launches, long fusedKernels, long elided, long kernelsBuilt,
+                           long kernelCacheHits, long hostWrites, long hostReads, long hostWriteBytes,
                            long hostReadBytes) {
     }
 

@@ -93,6 +93,8 @@ public final class TensorScope implements AutoCloseable {
                 t.close();
             }
         }
+        // what survives the scope is computed now; what it closed unread never is
+        Dispatch.flushAll();
     }
 
     static void track(Tensor t) {

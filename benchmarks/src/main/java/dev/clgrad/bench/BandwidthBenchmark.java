@@ -34,6 +34,10 @@ public class BandwidthBenchmark {
     @Param({"cpu", "opencl:0"})
     public String device;
 
+    /** Lazy evaluation and kernel fusion: {@code -p fusion=on,off} compares both in one run. */
+    @Param({"on"})
+    public String fusion;
+
     @Param({"16777216"})
     public long n;
 
@@ -44,6 +48,7 @@ public class BandwidthBenchmark {
     @Setup
     public void setUp() {
         dev = Device.of(device);
+        dev.setFusing(fusion.equals("on"));
         Device.setDefault(dev);
         Tensor.manualSeed(0);
         a = Tensor.rand(n);

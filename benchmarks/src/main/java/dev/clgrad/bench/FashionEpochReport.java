@@ -29,7 +29,8 @@ import java.util.Map;
  * <p>Arguments: {@code --rounds N} (default 5), {@code --devices cpu,opencl:0},
  * {@code --threads 1,2} (PyTorch's), {@code --data DIR} (default: Debian's folder),
  * {@code --out FILE} (also write the Markdown), {@code --profile} (after the rounds, one epoch
- * per device with the time of each phase, see {@link EpochProfile}).
+ * per device with the time of each phase, see {@link EpochProfile}), {@code --fusion on,off} (time
+ * each device with kernel fusion on and off, side by side; default on only).
  */
 public final class FashionEpochReport {
     private static final double OPENCL_TARGET = 1.0;
@@ -46,6 +47,7 @@ public final class FashionEpochReport {
         Path dataDir = null;
         Path out = null;
         boolean profile = false;
+        List<Boolean> fusion = List.of(true);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -54,8 +56,14 @@ public final class FashionEpochReport {
                 case "--data" -> dataDir = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--profile" -> profile = true;
+                case "--fusion" -> fusion = List.of(args[++i].split(",")).stream().map(f -> switch (f.trim()) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("FashionEpochReport: --fusion takes on, off or on,off");
+                }).toList();
                 default -> throw new IllegalArgumentException("FashionEpochReport: unknown argument '" + args[i]
-                        + "'; use --rounds N, --devices cpu,opencl:0, --threads 1,2, --data DIR, --out FILE, --profile");
+                        + "'; use --rounds N, --devices cpu,opencl:0, --threads 1,2, --data DIR, --out FILE, --profile, "
+                        + "--fusion on,off");
             }
         }
         if (devices == null) {
@@ -74,16 +82,33 @@ public final class FashionEpochReport {
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         Map<String, List<Double>> losses = new LinkedHashMap<>();
         Map<String, String> loader = new LinkedHashMap<>();
+        Map<String, String> calls = new LinkedHashMap<>();
         for (String d : devices) {
-            progress("warming up " + d);
-            epoch(Device.of(d), train, test, 30);
+            for (boolean f : fusion) {
+                progress("warming up " + d + (f ? "" : " without fusion"));
+                Device.of(d).setFusing(f);
+                epoch(Device.of(d), train, test, 30);
+            }
         }
         for (int round = 1; round <= rounds; round++) {
             for (String d : devices) {
-                progress("round " + round + "/" + rounds + ": clgrad " + d);
-                long start = System.nanoTime();
-                double loss = epoch(Device.of(d), train, test, Integer.MAX_VALUE);
-                add(seconds, losses, "clgrad " + d, (System.nanoTime() - start) / 1e9, loss);
+                for (boolean f : fusion) {
+                    String system = "clgrad " + d + (fusion.size() > 1 ? ", fusion " + (f ? "on" : "off") : "");
+                    progress("round " + round + "/" + rounds + ": " + system);
+                    Device dev = Device.of(d);
+                    dev.setFusing(f);
+                    Device.Counters before = dev.counters();
+                    long start = System.nanoTime();
+                    double loss = epoch(dev, train, test, Integer.MAX_VALUE);
+                    add(seconds, losses, system, (System.nanoTime() - start) / 1e9, loss);
+                    Device.Counters after = dev.counters();
+                    calls.put(system, String.format(Locale.ROOT, "%.1f primitive calls, %.1f launches (%.1f of them "
+                            + "fused kernels), %.2f host reads", (after.primitives() - before.primitives()) / 469.0,
+                            (after.launches() - before.launches()) / 469.0,
+                            (after.fusedKernels() - before.fusedKernels()) / 469.0,
+                            (after.hostReads() - before.hostReads()) / 469.0));
+                }
+                Device.of(d).setFusing(true);
             }
             for (int t : threads) {
                 progress("round " + round + "/" + rounds + ": PyTorch, " + t + " thread(s)");
@@ -101,6 +126,7 @@ public final class FashionEpochReport {
                 }
             }
         }
+        calls.forEach((system, c) -> peers.notes.add(system + ", per training batch (epoch totals / 469): " + c));
         String report = markdown(devices, threads, seconds, losses, loader, peers.notes, rounds);
         if (profile) {
             StringBuilder sb = new StringBuilder(report).append("\nPer-phase profile of one epoch (device synchronised "
@@ -160,7 +186,7 @@ public final class FashionEpochReport {
             String target = "-";
             String met = "-";
             if (best != null && system.startsWith("clgrad ")) {
-                double limit = system.equals("clgrad cpu") ? CPU_TARGET : OPENCL_TARGET;
+                double limit = system.startsWith("clgrad cpu") ? CPU_TARGET : OPENCL_TARGET;
                 target = String.format(Locale.ROOT, "<= %.1fx", limit);
                 met = m <= limit * best ? "yes" : String.format(Locale.ROOT, "no (+%.0f%%)", 100 * (m / (limit * best) - 1));
             } else if (system.equals(bestName)) {

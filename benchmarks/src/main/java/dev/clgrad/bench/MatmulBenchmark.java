@@ -28,6 +28,10 @@ public class MatmulBenchmark {
     @Param({"cpu", "opencl:0"})
     public String device;
 
+    /** Lazy evaluation and kernel fusion: {@code -p fusion=on,off} compares both in one run. */
+    @Param({"on"})
+    public String fusion;
+
     @Param({"1024", "2048"})
     public long size;
 
@@ -38,6 +42,7 @@ public class MatmulBenchmark {
     @Setup
     public void setUp() {
         dev = Device.of(device);
+        dev.setFusing(fusion.equals("on"));
         Device.setDefault(dev);
         Tensor.manualSeed(0);
         a = Tensor.rand(size, size);

@@ -42,6 +42,10 @@ public class MlpStepBenchmark {
     @Param({"cpu", "opencl:0"})
     public String device;
 
+    /** Lazy evaluation and kernel fusion: {@code -p fusion=on,off} compares both in one run. */
+    @Param({"on"})
+    public String fusion;
+
     private Device dev;
     private Tensor x;
     private Tensor target;
@@ -50,6 +54,7 @@ public class MlpStepBenchmark {
     @Setup
     public void setUp() {
         dev = Device.of(device);
+        dev.setFusing(fusion.equals("on"));
         Device.setDefault(dev);
         Tensor.manualSeed(0);
         x = Tensor.rand(BATCH, IN);

@@ -38,6 +38,10 @@ public class SeedBenchmark {
     @Param({"cpu", "opencl:0"})
     public String device;
 
+    /** Lazy evaluation and kernel fusion: {@code -p fusion=on,off} compares both in one run. */
+    @Param({"on"})
+    public String fusion;
+
     @Param({"4", "4194304"})
     public long n;
 
@@ -47,6 +51,7 @@ public class SeedBenchmark {
     @Setup
     public void setUp() {
         dev = Device.of(device);
+        dev.setFusing(fusion.equals("on"));
         Device.setDefault(dev);
         Tensor.manualSeed(0);
         x = n == 4 ? Tensor.arange(4).requiresGrad_() : Tensor.rand(n).requiresGrad_();

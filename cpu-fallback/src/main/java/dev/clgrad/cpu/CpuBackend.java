@@ -5,6 +5,7 @@ import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.DeviceInfo;
 import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.FusedGraph;
 import dev.clgrad.spi.HostTransferChecks;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.LayoutBounds;
@@ -85,12 +86,7 @@ public final class CpuBackend implements Backend {
      */
     @Override
     public Buffer allocate(ElementType dtype, long capacity) {
-        Objects.requireNonNull(dtype, "allocate: dtype");
-        if (capacity < 0 || capacity > MAX_ELEMENTS) {
-            throw new IllegalArgumentException("allocate: " + capacity + " elements of " + dtype.pyName()
-                    + " is outside the CPU backend's buffer size range [0, " + MAX_ELEMENTS
-                    + "] (one Java array); split the tensor or use a device with larger buffers");
-        }
+        checkAllocation(dtype, capacity);
         int length = (int) capacity;
         Object array = cache.take(dtype, length);
         if (array == null) {
@@ -258,6 +254,45 @@ public final class CpuBackend implements Backend {
     @Override
     public MemoryStats memoryStats() {
         return new MemoryStats(liveBytes.get(), cache.cachedBytes(), peakBytes.get());
+    }
+
+    @Override
+    public void checkAllocation(ElementType dtype, long capacity) {
+        Objects.requireNonNull(dtype, "allocate: dtype");
+        if (capacity < 0 || capacity > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("allocate: " + capacity + " elements of " + dtype.pyName()
+                    + " is outside the CPU backend's buffer size range [0, " + MAX_ELEMENTS
+                    + "] (one Java array); split the tensor or use a device with larger buffers");
+        }
+    }
+
+    /** {@inheritDoc} Evaluated block by block in cache ({@link CpuFused}) where it can be. */
+    @Override
+    public void fused(FusedGraph graph) {
+        Objects.requireNonNull(graph, "fused: graph");
+        PrimitiveShapes.floating("fused", graph.type(), "cpu");
+        for (View v : graph.leaves()) {
+            checkView("fused", null, "leaf", v, null);
+        }
+        for (FusedGraph.Step s : graph.steps()) {
+            if (s.store() != null) {
+                checkView("fused", null, "store", s.store(), graph.type());
+            }
+        }
+        if (CpuFused.takes(graph)) {
+            CpuFused.run(parallel, graph);
+        } else {
+            FusedGraph.runUnfused(this, graph);
+        }
+    }
+
+    /**
+     * A call here costs nanoseconds, not a kernel launch: below this many elements deferring it
+     * costs more than fusing saves (the whole working set of a call is in L2 anyway).
+     */
+    @Override
+    public long lazyThreshold() {
+        return 32768;
     }
 
     /** Buffers are Java arrays: the garbage collector reclaims them without a cleaner. */

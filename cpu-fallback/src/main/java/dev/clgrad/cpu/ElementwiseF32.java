@@ -55,7 +55,7 @@ final class ElementwiseF32 {
                 if (as == 1) {
                     unary(op, s, from, to, o, a);
                 } else {
-                    java.util.Arrays.fill(o, from, to, (float) ElementwiseKernels.unary(op, s, a[ao]));
+                    java.util.Arrays.fill(o, from, to, unaryOne(op, s, a[ao]));
                 }
                 return true;
             }
@@ -80,7 +80,7 @@ final class ElementwiseF32 {
                     }
                     return false;
                 }
-                java.util.Arrays.fill(o, from, to, (float) ElementwiseKernels.binary(op, a[ao], b[bo]));
+                java.util.Arrays.fill(o, from, to, binaryOne(op, a[ao], b[bo]));
                 return true;
             }
             default -> {
@@ -131,12 +131,12 @@ final class ElementwiseF32 {
         switch (op.arity()) {
             case 1 -> {
                 for (int i = 0; i < n; i++, oo += os, ao += as) {
-                    o[oo] = (float) ElementwiseKernels.unary(op, s, a[ao]);
+                    o[oo] = unaryOne(op, s, a[ao]);
                 }
             }
             case 2 -> {
                 for (int i = 0; i < n; i++, oo += os, ao += as, bo += bs) {
-                    o[oo] = (float) ElementwiseKernels.binary(op, a[ao], b[bo]);
+                    o[oo] = binaryOne(op, a[ao], b[bo]);
                 }
             }
             default -> {
@@ -145,6 +145,24 @@ final class ElementwiseF32 {
                 }
             }
         }
+    }
+
+    /**
+     * One element of a unary or scalar op, as the loops of {@link #unary} compute it: the float32
+     * {@code erf} and {@code gelu} there, so that a value does not depend on which loop ran.
+     */
+    static float unaryOne(ElementwiseOp op, float s, float x) {
+        return switch (op) {
+            case ERF -> (float) Erf.erfFloat(x);
+            case GELU -> (float) Erf.gelu(x, true);
+            default -> (float) ElementwiseKernels.unary(op, s, x);
+        };
+    }
+
+    /** One element of a binary op, as the loops of {@link #binary} compute it. */
+    static float binaryOne(ElementwiseOp op, float a, float b) {
+        return op == ElementwiseOp.GELU_BACKWARD ? (float) Erf.geluBackward(a, b, true)
+                : (float) ElementwiseKernels.binary(op, a, b);
     }
 
     static void unary(ElementwiseOp op, float s, int from, int to, float[] o, float[] a) {

@@ -55,13 +55,18 @@ final class ClAllocator {
         return (bytes + step - 1) / step * step;
     }
 
-    /** A buffer of size class {@code classBytes}, from the cache when one is there. */
-    cl_mem obtain(long classBytes, String what) {
+    /** Throws when no buffer of {@code classBytes} can ever be allocated on this device. */
+    void checkFits(long classBytes, String what) {
         if (classBytes > maxAllocBytes) {
             throw new ClOutOfMemoryException(what + " needs " + classBytes + " bytes in one buffer, above the largest "
                     + "buffer " + deviceName + " allows (CL_DEVICE_MAX_MEM_ALLOC_SIZE = " + maxAllocBytes
                     + " bytes); split the tensor or use another device");
         }
+    }
+
+    /** A buffer of size class {@code classBytes}, from the cache when one is there. */
+    cl_mem obtain(long classBytes, String what) {
+        checkFits(classBytes, what);
         for (int attempt = 0; ; attempt++) {
             synchronized (this) {
                 ArrayDeque<cl_mem> q = cache.get(classBytes);

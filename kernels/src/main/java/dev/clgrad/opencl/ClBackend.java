@@ -5,6 +5,8 @@ import dev.clgrad.spi.Buffer;
 import dev.clgrad.spi.DeviceInfo;
 import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.FusedGraph;
+import dev.clgrad.spi.FusionStats;
 import dev.clgrad.spi.HostTransferChecks;
 import dev.clgrad.spi.LayoutBounds;
 import dev.clgrad.spi.MemorySettings;
@@ -19,6 +21,7 @@ import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 
 import java.nio.ByteBuffer;
@@ -58,6 +61,15 @@ public final class ClBackend implements Backend, AutoCloseable {
     private final cl_command_queue queue;
     private final ClAllocator allocator;
     private final ClProgramCache programs;
+    private final ClFused fusedKernels;
+    /** Whether anything was enqueued since the last wait; guarded by enqueueLock. */
+    private boolean dirty;
+    /** Work-items enqueued since the last wait (a write counts as much work); guarded by enqueueLock. */
+    private long workSinceFinish;
+    /** Below this much queued work a wait polls before it blocks ({@link #spinUntilIdleLocked}). */
+    private static final long SPIN_BELOW_WORK_ITEMS = 1 << 16;
+    /** The longest a wait polls. */
+    private static final long SPIN_NANOS = 100_000;
     /** Build options of the families built once per element type, by {@link ElementType#ordinal()}. */
     private final String[] typeOptions = new String[ElementType.values().length];
     private final String deviceOptions;
@@ -94,6 +106,7 @@ public final class ClBackend implements Backend, AutoCloseable {
                 MemorySettings.cacheCapBytes(info.globalMemoryBytes()));
         this.programs = new ClProgramCache(context, device, label(),
                 info.name() + "|" + info.vendor() + "|" + info.driverVersion() + "|" + q.platformVersion(), cacheDir);
+        this.fusedKernels = new ClFused(this, programs, q.maxParameterBytes());
         String base = q.correctlyRoundedDivideSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
         String fp64 = info.supportsFloat64() ? " -DUSE_FP64" : "";
         this.deviceOptions = (base + fp64).trim();
@@ -161,19 +174,31 @@ public final class ClBackend implements Backend, AutoCloseable {
      */
     @Override
     public Buffer allocate(ElementType dtype, long capacity) {
+        checkAllocation(dtype, capacity);
+        if (capacity == 0) {
+            return new ClBuffer(this, dtype, 0, null, 0);
+        }
+        long bytes = Math.multiplyExact(capacity, (long) dtype.byteSize());
+        long cls = ClAllocator.sizeClass(bytes);
+        return new ClBuffer(this, dtype, capacity, allocator.obtain(cls, describe(dtype, capacity)), cls);
+    }
+
+    @Override
+    public void checkAllocation(ElementType dtype, long capacity) {
         Objects.requireNonNull(dtype, "allocate: dtype");
         checkOpen("allocate");
         if (capacity < 0) {
             throw new IllegalArgumentException("allocate: negative capacity " + capacity + " on " + label());
         }
         requireDtype("allocate", dtype);
-        if (capacity == 0) {
-            return new ClBuffer(this, dtype, 0, null, 0);
+        if (capacity > 0) {
+            allocator.checkFits(ClAllocator.sizeClass(Math.multiplyExact(capacity, (long) dtype.byteSize())),
+                    describe(dtype, capacity));
         }
-        long bytes = Math.multiplyExact(capacity, (long) dtype.byteSize());
-        long cls = ClAllocator.sizeClass(bytes);
-        String what = "allocate " + capacity + " elements of " + dtype.pyName() + " (" + bytes + " bytes)";
-        return new ClBuffer(this, dtype, capacity, allocator.obtain(cls, what), cls);
+    }
+
+    private static String describe(ElementType dtype, long capacity) {
+        return "allocate " + capacity + " elements of " + dtype.pyName() + " (" + capacity * dtype.byteSize() + " bytes)";
     }
 
     @Override
@@ -185,6 +210,29 @@ public final class ClBackend implements Backend, AutoCloseable {
         if (b.mem != null && !closed.get()) {
             allocator.recycle(b.mem, b.classBytes);
         }
+    }
+
+    /** {@inheritDoc} Runs as one generated kernel ({@link ClFused}). */
+    @Override
+    public void fused(FusedGraph graph) {
+        Objects.requireNonNull(graph, "fused: graph");
+        checkOpen("fused");
+        PrimitiveShapes.floating("fused", graph.type(), label());
+        for (View v : graph.leaves()) {
+            checkView("fused", "leaf", v, null);
+        }
+        for (FusedGraph.Step s : graph.steps()) {
+            if (s.store() != null) {
+                checkView("fused", "store", s.store(), graph.type());
+            }
+        }
+        fusedKernels.run(graph, typeOptions[graph.type().ordinal()]);
+    }
+
+    @Override
+    public FusionStats fusionStats() {
+        long[] c = programs.generatedCounts();
+        return new FusionStats(c[0], c[1], fusedKernels.fallbacks());
     }
 
     @Override
@@ -213,6 +261,8 @@ public final class ClBackend implements Backend, AutoCloseable {
         hostToDevice.incrementAndGet();
         enqueueLock.lock();
         try {
+            dirty = true;
+            workSinceFinish += SPIN_BELOW_WORK_ITEMS;
             ClStatus.check(CL.clEnqueueWriteBuffer(queue, b.mem, false, byteOffset, staging.remaining(),
                     Pointer.to(staging), 0, null, null), "clEnqueueWriteBuffer", staging.remaining() + " bytes at byte "
                     + byteOffset + " of " + b);
@@ -240,10 +290,13 @@ public final class ClBackend implements Backend, AutoCloseable {
         enqueueLock.lock();
         try {
             // a blocking read on an in-order queue also finishes everything queued before it
+            spinUntilIdleLocked();
             ClStatus.check(CL.clEnqueueReadBuffer(queue, b.mem, true, byteOffset, bytes, dst, 0, null, null),
                     "clEnqueueReadBuffer", bytes + " bytes at byte " + byteOffset + " of " + b);
             pendingUploads.clear();
             pendingUploadBytes = 0;
+            dirty = false;
+            workSinceFinish = 0;
         } finally {
             enqueueLock.unlock();
         }
@@ -261,9 +314,45 @@ public final class ClBackend implements Backend, AutoCloseable {
     }
 
     private void finishLocked() {
+        if (!dirty) {
+            return;
+        }
+        spinUntilIdleLocked();
         ClStatus.check(CL.clFinish(queue), "clFinish", label());
         pendingUploads.clear();
         pendingUploadBytes = 0;
+        dirty = false;
+        workSinceFinish = 0;
+    }
+
+    /**
+     * When little work is queued, polls a marker for up to {@link #SPIN_NANOS} before the caller
+     * blocks: a blocking wait costs a thread wake-up on each side (about 20 us on PoCL), far more
+     * than a small kernel takes. Large work blocks at once, leaving the cores to the kernels.
+     */
+    private void spinUntilIdleLocked() {
+        if (workSinceFinish >= SPIN_BELOW_WORK_ITEMS) {
+            return;
+        }
+        cl_event marker = new cl_event();
+        if (CL.clEnqueueMarkerWithWaitList(queue, 0, null, marker) != CL.CL_SUCCESS) {
+            return;
+        }
+        try {
+            CL.clFlush(queue);
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            int[] status = {1};
+            Pointer at = Pointer.to(status);
+            while (System.nanoTime() < deadline) {
+                if (CL.clGetEventInfo(marker, CL.CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, at, null)
+                        != CL.CL_SUCCESS || status[0] <= CL.CL_COMPLETE) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        } finally {
+            CL.clReleaseEvent(marker);
+        }
     }
 
     // ---- primitives ------------------------------------------------------------------------
@@ -379,6 +468,12 @@ public final class ClBackend implements Backend, AutoCloseable {
         enqueueLock.lock();
         try {
             kernelArgs.set(kernel, what, args);
+            dirty = true;
+            long items = 1;
+            for (long d : g) {
+                items *= d;
+            }
+            workSinceFinish += items;
             ClStatus.check(CL.clEnqueueNDRangeKernel(queue, kernel, g.length, null, g, local, 0, null, null),
                     "clEnqueueNDRangeKernel", what + " over " + Arrays.toString(g) + " work-items in groups of "
                             + Arrays.toString(local) + " on " + label());

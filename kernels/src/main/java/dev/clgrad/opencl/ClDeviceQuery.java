@@ -14,6 +14,7 @@ final class ClDeviceQuery {
     private final cl_device_id device;
     private final DeviceInfo info;
     private final long maxAllocBytes;
+    private final long maxParameterBytes;
     private final String platformVersion;
     private final boolean correctlyRoundedDivideSqrt;
 
@@ -29,6 +30,7 @@ final class ClDeviceQuery {
                 stringInfo(CL.CL_DRIVER_VERSION).trim(), t, longInfo(CL.CL_DEVICE_GLOBAL_MEM_SIZE), fp64,
                 (int) intInfo(CL.CL_DEVICE_MAX_COMPUTE_UNITS));
         this.maxAllocBytes = longInfo(CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE);
+        this.maxParameterBytes = sizeInfo(CL.CL_DEVICE_MAX_PARAMETER_SIZE);
         this.correctlyRoundedDivideSqrt = (longInfo(CL.CL_DEVICE_SINGLE_FP_CONFIG)
                 & CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
         byte[] pv = new byte[256];
@@ -46,6 +48,11 @@ final class ClDeviceQuery {
         return maxAllocBytes;
     }
 
+    /** CL_DEVICE_MAX_PARAMETER_SIZE: the bytes all arguments of one kernel may take. */
+    long maxParameterBytes() {
+        return maxParameterBytes;
+    }
+
     String platformVersion() {
         return platformVersion;
     }
@@ -59,6 +66,13 @@ final class ClDeviceQuery {
         ClStatus.check(CL.clGetDeviceInfo(device, param, Sizeof.cl_ulong, Pointer.to(v), null), "clGetDeviceInfo",
                 "parameter " + param);
         return v[0];
+    }
+
+    private long sizeInfo(int param) {
+        long[] v = new long[1];
+        ClStatus.check(CL.clGetDeviceInfo(device, param, Sizeof.size_t, Pointer.to(v), null), "clGetDeviceInfo",
+                "parameter " + param);
+        return Sizeof.size_t == 4 ? v[0] & 0xFFFFFFFFL : v[0];
     }
 
     private long intInfo(int param) {

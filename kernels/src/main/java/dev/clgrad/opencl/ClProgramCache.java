@@ -19,7 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ClProgramCache {
     private static final Logger LOG = LoggerFactory.getLogger(ClProgramCache.class);
     private static final String RESOURCE_DIR = "/dev/clgrad/opencl/";
+    private static final String GENERATED_LABEL = "fused";
+    /** Generated programs kept in memory. */
+    static final int MAX_GENERATED = 256;
+    /** Generated program binaries kept on disk; the least recently written go first. */
+    static final int MAX_GENERATED_ON_DISK = 1024;
 
     private final cl_context context;
     private final cl_device_id device;
@@ -47,6 +56,11 @@ final class ClProgramCache {
     private final Map<String, cl_program> programs = new ConcurrentHashMap<>();
     private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
     private final AtomicInteger sourceBuilds = new AtomicInteger();
+    /** Generated kernels by options and source, least recently used first. */
+    private final LinkedHashMap<String, cl_kernel> generated = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, cl_program> generatedPrograms = new HashMap<>();
+    private long generatedBuilt;
+    private long generatedHits;
     private final AtomicInteger diskLoads = new AtomicInteger();
 
     /**
@@ -76,7 +90,7 @@ final class ClProgramCache {
     cl_kernel kernel(String file, String options, String name) {
         String programKey = file + " " + options;
         return kernels.computeIfAbsent(programKey + "#" + name, k -> {
-            cl_program program = programs.computeIfAbsent(programKey, pk -> build(file, options));
+            cl_program program = programs.computeIfAbsent(programKey, pk -> build(file, source(file), options));
             int[] err = new int[1];
             cl_kernel kernel = CL.clCreateKernel(program, name, err);
             return ClStatus.checked(kernel, err, "clCreateKernel", name + " of " + file + " (" + options + ") on "
@@ -94,18 +108,87 @@ final class ClProgramCache {
         return diskLoads.get();
     }
 
+    /** Deletes the oldest files named {@code prefix*.bin} in {@code dir} beyond the first {@code keep}. */
+    private static void prune(Path dir, String prefix, int keep) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            List<Path> all = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".bin")).collect(java.util.stream.Collectors.toList());
+            if (all.size() <= keep) {
+                return;
+            }
+            all.sort(Comparator.comparing(ClProgramCache::modified).reversed());
+            for (Path old : all.subList(keep, all.size())) {
+                Files.deleteIfExists(old);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("clgrad: could not prune the OpenCL binary cache in {}: {}", dir, e.toString());
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Releases every kernel and program. */
-    void close() {
+    synchronized void close() {
+        generated.values().forEach(CL::clReleaseKernel);
+        generated.clear();
+        generatedPrograms.values().forEach(CL::clReleaseProgram);
+        generatedPrograms.clear();
         kernels.values().forEach(CL::clReleaseKernel);
         kernels.clear();
         programs.values().forEach(CL::clReleaseProgram);
         programs.clear();
     }
 
-    private cl_program build(String file, String options) {
-        String source = source(file);
+    /**
+     * Kernel {@code name} of a generated program, found by {@code key} (which must determine the
+     * source and options): built from {@code source} once and kept while it
+     * is among the {@link #MAX_GENERATED} most recently used (in memory; the disk cache keeps
+     * {@link #MAX_GENERATED_ON_DISK}). Throws {@link ClException} when the program does not build.
+     */
+    synchronized cl_kernel generated(String key, java.util.function.Supplier<String> source, String options,
+                                     String name) {
+        cl_kernel k = generated.get(key);
+        if (k != null) {
+            generatedHits++;
+            return k;
+        }
+        cl_program p = build(GENERATED_LABEL, source.get(), options);
+        int[] err = new int[1];
+        cl_kernel kernel = CL.clCreateKernel(p, name, err);
+        if (err[0] != CL.CL_SUCCESS) {
+            CL.clReleaseProgram(p);
+        }
+        ClStatus.checked(kernel, err, "clCreateKernel", name + " of a generated program on " + deviceLabel);
+        generated.put(key, kernel);
+        generatedPrograms.put(key, p);
+        generatedBuilt++;
+        if (generated.size() > MAX_GENERATED) {
+            String eldest = generated.keySet().iterator().next();
+            CL.clReleaseKernel(generated.remove(eldest));
+            CL.clReleaseProgram(generatedPrograms.remove(eldest));
+        }
+        return kernel;
+    }
+
+    /** Whether the generated kernel for {@code key} is in memory. */
+    synchronized boolean hasGenerated(String key) {
+        return generated.containsKey(key);
+    }
+
+    /** Generated programs built (from source or the disk cache) and served from memory so far. */
+    synchronized long[] generatedCounts() {
+        return new long[] {generatedBuilt, generatedHits};
+    }
+
+    private cl_program build(String label, String source, String options) {
         String hash = sha256(deviceKey + "\n" + options + "\n" + source);
-        Path cached = diskDir == null ? null : diskDir.resolve(file.replace(".cl", "") + "-" + hash + ".bin");
+        Path cached = diskDir == null ? null : diskDir.resolve(label.replace(".cl", "") + "-" + hash + ".bin");
         if (cached != null && Files.isReadable(cached)) {
             cl_program p = fromBinary(cached, options);
             if (p != null) {
@@ -116,17 +199,20 @@ final class ClProgramCache {
         int[] err = new int[1];
         cl_program p = CL.clCreateProgramWithSource(context, 1, new String[] {source},
                 new long[] {source.length()}, err);
-        ClStatus.checked(p, err, "clCreateProgramWithSource", file + " on " + deviceLabel);
+        ClStatus.checked(p, err, "clCreateProgramWithSource", label + " on " + deviceLabel);
         int status = CL.clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
         if (status != CL.CL_SUCCESS) {
             String log = buildLog(p);
             CL.clReleaseProgram(p);
-            throw new ClException(status, "clBuildProgram", file + " with options '" + options + "' on "
+            throw new ClException(status, "clBuildProgram", label + " with options '" + options + "' on "
                     + deviceLabel + "; build log:\n" + log);
         }
         sourceBuilds.incrementAndGet();
         if (cached != null) {
             store(p, cached);
+            if (label.equals(GENERATED_LABEL)) {
+                prune(cached.getParent(), GENERATED_LABEL + "-", MAX_GENERATED_ON_DISK);
+            }
         }
         return p;
     }
@@ -189,7 +275,24 @@ final class ClProgramCache {
         return new String(log, 0, log.length - 1, StandardCharsets.UTF_8).trim();
     }
 
-    private static String source(String file) {
+    /**
+     * The text of resource {@code file}, with each {@code #include "name.cl"} line replaced by that
+     * resource's text (programs are built from strings, so the driver has no folder to include from).
+     */
+    static String source(String file) {
+        StringBuilder out = new StringBuilder();
+        for (String line : resource(file).split("\n", -1)) {
+            String t = line.trim();
+            if (t.startsWith("#include \"") && t.endsWith("\"")) {
+                out.append(source(t.substring(10, t.length() - 1))).append('\n');
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String resource(String file) {
         try (InputStream in = ClProgramCache.class.getResourceAsStream(RESOURCE_DIR + file)) {
             if (in == null) {
                 throw new IllegalStateException("OpenCL kernel source " + RESOURCE_DIR + file

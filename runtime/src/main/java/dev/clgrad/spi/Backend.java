@@ -27,6 +27,14 @@ public interface Backend {
      */
     Buffer allocate(ElementType type, long capacity);
 
+    /**
+     * Throws what {@link #allocate} would throw for a request no state of the device can satisfy
+     * (a size beyond its limits), without allocating: a decorator that allocates lazily calls it
+     * so that such a request still fails at once.
+     */
+    default void checkAllocation(ElementType type, long capacity) {
+    }
+
     /** Returns a buffer to the backend; called exactly once per buffer. */
     void release(Buffer buffer);
 
@@ -99,6 +107,28 @@ public interface Backend {
      * {@code i} is the {@code i}-th element of {@code dst} in row-major order.
      */
     void random(RandomOp op, long seed, long offset, View dst);
+
+    /**
+     * Evaluates a fused graph of elementwise steps in one pass where the backend can; the result
+     * must be bit for bit that of {@link FusedGraph#runUnfused}, which is the default.
+     */
+    default void fused(FusedGraph graph) {
+        FusedGraph.runUnfused(this, graph);
+    }
+
+    /** What the backend's fused-kernel cache has done; {@link FusionStats#NONE} for a backend without one. */
+    default FusionStats fusionStats() {
+        return FusionStats.NONE;
+    }
+
+    /**
+     * Elementwise calls on fewer elements than this run at once when nothing is pending, because
+     * a call costs this backend less than deferring it: 0 (defer every call) by default, for
+     * devices where each call is a kernel launch.
+     */
+    default long lazyThreshold() {
+        return 0;
+    }
 
     /** Device memory accounting. */
     MemoryStats memoryStats();

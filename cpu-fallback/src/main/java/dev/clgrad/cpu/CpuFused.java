@@ -1,0 +1,174 @@
+package dev.clgrad.cpu;
+
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.FusedGraph;
+import dev.clgrad.spi.View;
+
+import java.util.List;
+
+/**
+ * A fused graph evaluated in blocks that stay in the L1 cache (numexpr's way): for each block of
+ * {@link #BLOCK} elements the leaves are copied in, every step runs over the block with the same
+ * row loops its own call would use ({@link ElementwiseF32#row}, {@link ElementwiseF64#row}), and
+ * the stored steps are copied out. So each array in memory is read or written once per graph
+ * instead of once per op, and every value is computed exactly as unfused. Single steps run
+ * once, before the blocks.
+ *
+ * <p>Takes graphs of float32 or float64 whose full views are contiguous and whose ops the row
+ * loops cover (not {@code where}); {@link #takes} says which, and the others run unfused.
+ */
+final class CpuFused {
+    /** Elements per block: a dozen float64 arrays of it fit in L1 with room to spare. */
+    static final int BLOCK = 1024;
+
+    private CpuFused() {
+    }
+
+    /** Whether {@link #run} can evaluate {@code g}. */
+    static boolean takes(FusedGraph g) {
+        if (!g.type().isFloating() || g.numel() > Integer.MAX_VALUE) {
+            return false;
+        }
+        for (View v : g.leaves()) {
+            if (v.buffer().elementType() != g.type() || (v.layout().numel() != 1 && !v.layout().isContiguous())) {
+                return false;
+            }
+        }
+        for (FusedGraph.Step s : g.steps()) {
+            if (s.op() != null && ElementwiseGeneric.takes(s.op(), g.type())) {
+                return false;
+            }
+            if (s.store() != null && !s.single() && !s.store().layout().isContiguous()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void run(CpuParallel par, FusedGraph g) {
+        int n = (int) g.numel();
+        if (n == 0) {
+            return;
+        }
+        boolean f32 = g.type() == ElementType.FLOAT32;
+        List<FusedGraph.Step> steps = g.steps();
+        int ns = steps.size();
+        // single steps: one value each, computed once in step order
+        Object singles = f32 ? new float[ns] : new double[ns];
+        for (int k = 0; k < ns; k++) {
+            FusedGraph.Step s = steps.get(k);
+            if (s.single()) {
+                Object[] arr = new Object[3];
+                int[] off = new int[3];
+                for (int a = 0; a < s.operands().length; a++) {
+                    int o = s.operands()[a];
+                    if (o >= 0) {
+                        arr[a] = singles;
+                        off[a] = o;
+                    } else {
+                        View leaf = g.leaves().get(-o - 1);
+                        arr[a] = ((CpuBuffer) leaf.buffer()).array();
+                        off[a] = (int) leaf.layout().offset();
+                    }
+                }
+                // as its own call of one element would: unit steps (a broadcast takes other loops)
+                apply(f32, s, 1, singles, k, arr, off, new int[] {1, 1, 1});
+                if (s.store() != null) {
+                    CpuBuffer b = (CpuBuffer) s.store().buffer();
+                    System.arraycopy(singles, k, b.array(), (int) s.store().layout().offset(), 1);
+                }
+            }
+        }
+        int cost = ns * CpuParallel.COST_STREAM;
+        if (!par.worthSplitting(n, cost)) {
+            blocks(g, f32, singles, 0, n);
+        } else {
+            par.forRange(n, BLOCK, (from, to) -> blocks(g, f32, singles, (int) from, (int) to));
+        }
+    }
+
+    /** Elements {@code [from, to)} of the full steps, block by block. */
+    private static void blocks(FusedGraph g, boolean f32, Object singles, int from, int to) {
+        List<FusedGraph.Step> steps = g.steps();
+        List<View> leaves = g.leaves();
+        Object[] stepRows = new Object[steps.size()];
+        Object[] leafRows = new Object[leaves.size()];
+        for (int k = 0; k < steps.size(); k++) {
+            if (!steps.get(k).single()) {
+                stepRows[k] = f32 ? new float[BLOCK] : new double[BLOCK];
+            }
+        }
+        for (int k = 0; k < leaves.size(); k++) {
+            if (leaves.get(k).layout().numel() != 1) {
+                leafRows[k] = f32 ? new float[BLOCK] : new double[BLOCK];
+            }
+        }
+        Object[] arr = new Object[3];
+        int[] off = new int[3];
+        int[] step = new int[3];
+        for (int at = from; at < to; at += BLOCK) {
+            int len = Math.min(BLOCK, to - at);
+            for (int k = 0; k < leaves.size(); k++) {
+                View leaf = leaves.get(k);
+                if (leafRows[k] != null) {
+                    System.arraycopy(((CpuBuffer) leaf.buffer()).array(), (int) leaf.layout().offset() + at,
+                            leafRows[k], 0, len);
+                }
+            }
+            for (int k = 0; k < steps.size(); k++) {
+                FusedGraph.Step s = steps.get(k);
+                if (s.single()) {
+                    continue;
+                }
+                for (int a = 0; a < s.operands().length; a++) {
+                    int o = s.operands()[a];
+                    if (o >= 0) {
+                        boolean one = steps.get(o).single();
+                        arr[a] = one ? singles : stepRows[o];
+                        off[a] = one ? o : 0;
+                        step[a] = one ? 0 : 1;
+                    } else if (leafRows[-o - 1] != null) {
+                        arr[a] = leafRows[-o - 1];
+                        off[a] = 0;
+                        step[a] = 1;
+                    } else {
+                        View leaf = leaves.get(-o - 1);
+                        arr[a] = ((CpuBuffer) leaf.buffer()).array();
+                        off[a] = (int) leaf.layout().offset();
+                        step[a] = 0;
+                    }
+                }
+                apply(f32, s, len, stepRows[k], 0, arr, off, step);
+                if (s.store() != null) {
+                    System.arraycopy(stepRows[k], 0, ((CpuBuffer) s.store().buffer()).array(),
+                            (int) s.store().layout().offset() + at, len);
+                }
+            }
+        }
+    }
+
+    /** One step over {@code n} elements into {@code out[oo...]}, operands {@code arr[a][off[a] + i * step[a]]}. */
+    private static void apply(boolean f32, FusedGraph.Step s, int n, Object out, int oo, Object[] arr, int[] off,
+                              int[] step) {
+        if (s.op() == null) {
+            if (f32) {
+                java.util.Arrays.fill((float[]) out, oo, oo + n, (float) s.scalar());
+            } else {
+                java.util.Arrays.fill((double[]) out, oo, oo + n, s.scalar());
+            }
+            return;
+        }
+        int arity = s.operands().length;
+        if (f32) {
+            ElementwiseF32.row(s.op(), (float) s.scalar(), n, (float[]) out, oo, 1,
+                    arity > 0 ? (float[]) arr[0] : null, off[0], step[0],
+                    arity > 1 ? (float[]) arr[1] : null, off[1], step[1],
+                    arity > 2 ? (float[]) arr[2] : null, off[2], step[2]);
+        } else {
+            ElementwiseF64.row(s.op(), s.scalar(), n, (double[]) out, oo, 1,
+                    arity > 0 ? (double[]) arr[0] : null, off[0], step[0],
+                    arity > 1 ? (double[]) arr[1] : null, off[1], step[1],
+                    arity > 2 ? (double[]) arr[2] : null, off[2], step[2]);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.clgrad.opencl;
+
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.FusedGraph;
+import dev.clgrad.spi.Layout;
+import dev.clgrad.spi.View;
+import org.jocl.cl_kernel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs a {@link FusedGraph} as one generated kernel. The generated source only composes: it
+ * includes {@code ops.cl}, loads each leaf once, calls one {@code OP_<op>} macro per step into a
+ * variable of the element type (which rounds it exactly as the op's own kernel rounds its store)
+ * and stores the steps the graph stores. Scalars, offsets, strides and sizes are kernel
+ * arguments, so the source, and the built program, depend only on the graph's structure and
+ * addressing mode: a training loop builds its kernels once.
+ *
+ * <p>Modes, as for the single-op kernels: "dense" when every full view walks memory in order,
+ * "strided1" when the views' merged geometry has one dimension, "strided2" for two (a broadcast
+ * row: a 2-D range, no division), else "strided" (up to {@link ClShape#MAX_RANK} dimensions,
+ * coordinates from one division per dimension).
+ *
+ * <p>A structure is compiled the {@link #compileAfter()}-th time it runs; before that, and when its
+ * program fails to build, it runs unfused ({@link FusedGraph#runUnfused}), with the same results.
+ * A program that fails to build is logged once at WARN with its graph, and graphs of that
+ * structure then run unfused ({@link FusedGraph#runUnfused}). {@code -Dclgrad.fusion.debug=true}
+ * logs each generated kernel at INFO with the graph it came from;
+ * {@code -Dclgrad.fusion.buildOptions} adds build options to generated programs.
+ */
+final class ClFused {
+    private static final Logger LOG = LoggerFactory.getLogger(ClFused.class);
+    private static final String KERNEL = "fused";
+    private static final boolean DEBUG = Boolean.getBoolean("clgrad.fusion.debug");
+
+    private final ClBackend backend;
+    private final ClProgramCache programs;
+    /** Structures whose program failed to build, with the options tried. */
+    private final Set<String> broken = ConcurrentHashMap.newKeySet();
+    private final AtomicLong fallbacks = new AtomicLong();
+    /** How often each structure not built yet has been run, so that one-off graphs are not compiled. */
+    private final Map<String, Integer> sightings = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > 4096;
+                }
+            });
+
+    private final long maxParameterBytes;
+
+    ClFused(ClBackend backend, ClProgramCache programs, long maxParameterBytes) {
+        this.backend = backend;
+        this.programs = programs;
+        this.maxParameterBytes = maxParameterBytes;
+    }
+
+    /** Bytes {@code args} take as kernel parameters, each aligned to its size as OpenCL C aligns them. */
+    static long parameterBytes(List<Object> args) {
+        long at = 0;
+        for (Object a : args) {
+            long size = a instanceof long[] ? 64 : a instanceof Integer || a instanceof Float ? 4 : 8;
+            at = (at + size - 1) / size * size + size;
+        }
+        return at;
+    }
+
+    /**
+     * The run of a structure that builds its kernel ({@code -Dclgrad.fusion.compileAfter}, default 2):
+     * a loop builds its kernels in its second iteration, while a graph seen once (a test, a one-off
+     * expression) runs unfused instead of paying a compilation (about 0.3 s on PoCL).
+     */
+    static int compileAfter() {
+        return Math.max(1, Integer.getInteger("clgrad.fusion.compileAfter", 2));
+    }
+
+    long fallbacks() {
+        return fallbacks.get();
+    }
+
+    void run(FusedGraph g, String typeOptions) {
+        long n = g.numel();
+        if (n == 0) {
+            return;
+        }
+        // every full view (leaves of more than one element, stores of full steps) in one geometry
+        List<Layout> full = new ArrayList<>();
+        List<View> fullViews = new ArrayList<>();
+        for (View v : g.leaves()) {
+            if (v.layout().numel() != 1) {
+                full.add(v.layout());
+                fullViews.add(v);
+            }
+        }
+        for (FusedGraph.Step s : g.steps()) {
+            if (s.store() != null && !s.single()) {
+                full.add(s.store().layout());
+                fullViews.add(s.store());
+            }
+        }
+        ClShape geo = full.isEmpty() ? new ClShape(new long[0], new long[0][], new long[0])
+                : ClShape.of(full.toArray(new Layout[0]));
+        if (geo.rank() > ClShape.MAX_RANK) {
+            FusedGraph.runUnfused(backend, g);
+            return;
+        }
+        boolean dense = true;
+        for (int v = 0; v < full.size() && dense; v++) {
+            dense = geo.isDense(v);
+        }
+        String mode = dense ? "dense" : geo.rank() == 1 ? "strided1" : geo.rank() == 2 ? "strided2" : "strided";
+        String extra = System.getProperty("clgrad.fusion.buildOptions", "").trim();
+        String options = (typeOptions + " " + extra).trim();
+        String structure = mode + "/" + options + "/" + g.structure();
+        if (broken.contains(structure)) {
+            fallbacks.incrementAndGet();
+            FusedGraph.runUnfused(backend, g);
+            return;
+        }
+        if (!programs.hasGenerated(structure) && sightings.merge(structure, 1, Integer::sum) < compileAfter()) {
+            // seen too rarely to pay for a compilation yet: the same results, one kernel per op
+            FusedGraph.runUnfused(backend, g);
+            return;
+        }
+        List<Object> args = arguments(g, fullViews, geo, mode, n);
+        if (parameterBytes(args) > maxParameterBytes) {
+            // more views than one kernel's arguments can hold on this device
+            FusedGraph.runUnfused(backend, g);
+            return;
+        }
+        cl_kernel kernel;
+        try {
+            kernel = programs.generated(structure, () -> ClFusedSource.generate(g, mode), options, KERNEL);
+        } catch (ClException e) {
+            broken.add(structure);
+            fallbacks.incrementAndGet();
+            LOG.warn("clgrad {}: a fused kernel failed to build ({}); this graph and any of its structure run "
+                    + "unfused, one kernel per op, with the same results. The graph: {}", backend.name(),
+                    e.getMessage(), g.describe());
+            FusedGraph.runUnfused(backend, g);
+            return;
+        }
+        if (DEBUG) {
+            LOG.info("clgrad {}: fused kernel for {}\n{}", backend.name(), g.describe(),
+                    ClFusedSource.body(ClFusedSource.generate(g, mode)));
+        }
+        if (mode.equals("strided2")) {
+            long n0 = geo.shape()[0];
+            long n1 = geo.shape()[1];
+            backend.launch(kernel, "fused " + g.steps().size() + " ops", new long[] {n1, n0},
+                    new long[] {backend.strategy().groupFor(n1)[0], 1}, args.toArray());
+            return;
+        }
+        backend.launch(kernel, "fused " + g.steps().size() + " ops", new long[] {n},
+                backend.strategy().groupFor(n), args.toArray());
+    }
+
+    /** The kernel's arguments, in {@link ClFusedSource}'s order. */
+    private static List<Object> arguments(FusedGraph g, List<View> fullViews, ClShape geo, String mode, long n) {
+        List<Object> args = new ArrayList<>();
+        for (int v = 0; v < fullViews.size(); v++) {
+            args.add(fullViews.get(v).buffer());
+            args.add(geo.rank() == 0 ? fullViews.get(v).layout().offset() : geo.offsets()[v]);
+            if (mode.equals("strided1")) {
+                args.add(geo.strides()[v][0]);
+            } else if (mode.equals("strided2")) {
+                args.add(geo.strides()[v][0]);
+                args.add(geo.strides()[v][1]);
+            } else if (mode.equals("strided")) {
+                args.add(geo.strides8(v));
+            }
+        }
+        for (View v : g.leaves()) {
+            if (v.layout().numel() == 1) {
+                args.add(v.buffer());
+                args.add(v.layout().offset());
+            }
+        }
+        for (FusedGraph.Step s : g.steps()) {
+            if (s.store() != null && s.single()) {
+                args.add(s.store().buffer());
+                args.add(s.store().layout().offset());
+            }
+        }
+        for (FusedGraph.Step s : g.steps()) {
+            if (ClFusedSource.usesScalar(s)) {
+                args.add(ClBackend.scalarArg(g.type(), s.scalar()));
+            }
+        }
+        if (mode.equals("strided")) {
+            args.add(geo.shape8());
+            args.add(geo.rank());
+        }
+        if (mode.equals("strided2")) {
+            args.add(geo.shape()[0]);
+            args.add(geo.shape()[1]);
+        } else {
+            args.add(n);
+        }
+        return args;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.clgrad.opencl;
+
+import dev.clgrad.spi.ElementType;
+import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.FusedGraph;
+import dev.clgrad.spi.View;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The source of a generated kernel for a {@link FusedGraph}: {@code ops.cl} followed by one
+ * kernel that composes its {@code OP_<op>} macros. Only structure goes into the text (ops, wiring,
+ * view kinds, mode); every number is an argument. See {@link ClFused} for the argument order.
+ */
+final class ClFusedSource {
+    /** Ops whose meaning uses the scalar {@code s}. */
+    private static final Set<ElementwiseOp> SCALAR_OPS = EnumSet.of(ElementwiseOp.ADD_SCALAR, ElementwiseOp.MUL_SCALAR,
+            ElementwiseOp.RSUB_SCALAR, ElementwiseOp.DIV_SCALAR, ElementwiseOp.RDIV_SCALAR, ElementwiseOp.POW_SCALAR,
+            ElementwiseOp.RPOW_SCALAR, ElementwiseOp.CLAMP_MIN, ElementwiseOp.CLAMP_MAX, ElementwiseOp.LEAKY_RELU,
+            ElementwiseOp.ADDCMUL, ElementwiseOp.ADDCDIV);
+    private static final String HEADER_END = "// ---- generated\n";
+
+    private ClFusedSource() {
+    }
+
+    /** Whether step {@code s} takes a scalar argument: a constant, or an op that uses {@code s}. */
+    static boolean usesScalar(FusedGraph.Step s) {
+        return s.op() == null || SCALAR_OPS.contains(s.op());
+    }
+
+    /** The generated part of a source (for the debug log). */
+    static String body(String source) {
+        return source.substring(source.indexOf(HEADER_END) + HEADER_END.length());
+    }
+
+    /** The whole program text for {@code g} in {@code mode} ("dense", "strided1", "strided2" or "strided"). */
+    static String generate(FusedGraph g, String mode) {
+        StringBuilder params = new StringBuilder();
+        StringBuilder addr = new StringBuilder();
+        StringBuilder code = new StringBuilder();
+        int full = 0;
+        int leafCount = g.leaves().size();
+        String[] leafName = new String[leafCount];
+        // full leaves, then full stores: the geometry's views, in ClFused's order
+        for (int k = 0; k < leafCount; k++) {
+            View v = g.leaves().get(k);
+            if (v.layout().numel() != 1) {
+                String ty = elementType(v);
+                param(params, "__global const " + ty + "* f" + full, full, mode);
+                addressOf(addr, full, mode);
+                code.append("    ").append(ty).append(" l").append(k).append(" = f").append(full).append("[a").append(full)
+                        .append("];\n");
+                leafName[k] = "l" + k;
+                full++;
+            }
+        }
+        int firstStore = full;
+        for (FusedGraph.Step s : g.steps()) {
+            if (s.store() != null && !s.single()) {
+                param(params, "__global T* f" + full, full, mode);
+                addressOf(addr, full, mode);
+                full++;
+            }
+        }
+        int single = 0;
+        for (int k = 0; k < leafCount; k++) {
+            View v = g.leaves().get(k);
+            if (v.layout().numel() == 1) {
+                String ty = elementType(v);
+                params.append(",\n        __global const ").append(ty).append("* q").append(single).append(", long qo")
+                        .append(single);
+                code.append("    ").append(ty).append(" l").append(k).append(" = q").append(single).append("[qo")
+                        .append(single).append("];\n");
+                leafName[k] = "l" + k;
+                single++;
+            }
+        }
+        int singleStores = 0;
+        for (FusedGraph.Step s : g.steps()) {
+            if (s.store() != null && s.single()) {
+                params.append(",\n        __global T* r").append(singleStores).append(", long ro").append(singleStores);
+                singleStores++;
+            }
+        }
+        for (int k = 0; k < g.steps().size(); k++) {
+            if (usesScalar(g.steps().get(k))) {
+                params.append(",\n        T s").append(k);
+            }
+        }
+        if (mode.equals("strided")) {
+            params.append(",\n        long8 shape, int rank");
+        }
+        params.append(mode.equals("strided2") ? ",\n        long n0, long n1" : ",\n        long n");
+        int fullStore = firstStore;
+        int singleStore = 0;
+        for (int k = 0; k < g.steps().size(); k++) {
+            FusedGraph.Step s = g.steps().get(k);
+            code.append("    T v").append(k).append(" = ");
+            if (s.op() == null) {
+                code.append("(T)s").append(k);
+            } else {
+                code.append("OP_").append(s.op().name().toLowerCase(Locale.ROOT)).append('(');
+                for (int a = 0; a < 3; a++) {
+                    code.append(a == 0 ? "" : ", ");
+                    if (a < s.operands().length) {
+                        int o = s.operands()[a];
+                        code.append(o >= 0 ? "v" + o : leafName[-o - 1]);
+                    } else {
+                        code.append("ZERO");
+                    }
+                }
+                code.append(", ").append(usesScalar(s) ? "s" + k : "ZERO").append(')');
+            }
+            code.append(";\n");
+            if (s.store() != null) {
+                if (s.single()) {
+                    code.append("    if (i == 0) {\n        r").append(singleStore).append("[ro").append(singleStore)
+                            .append("] = v").append(k).append(";\n    }\n");
+                    singleStore++;
+                } else {
+                    code.append("    f").append(fullStore).append("[a").append(fullStore).append("] = v").append(k)
+                            .append(";\n");
+                    fullStore++;
+                }
+            }
+        }
+        String index = mode.equals("strided2")
+                ? "    long i1 = get_global_id(0);\n    long i0 = get_global_id(1);\n"
+                        + "    if (i0 >= n0 || i1 >= n1) {\n        return;\n    }\n    long i = i0 * n1 + i1;\n"
+                : "    long i = get_global_id(0);\n    if (i >= n) {\n        return;\n    }\n";
+        String kernel = "__kernel void fused(" + params.substring(1).trim() + ") {\n"
+                + index
+                + addressing(addr, full, mode)
+                + code
+                + "}\n";
+        return ClProgramCache.source("ops.cl") + HEADER_END + kernel;
+    }
+
+    private static String elementType(View v) {
+        return v.buffer().elementType() == ElementType.BOOL ? "uchar" : "T";
+    }
+
+    private static void param(StringBuilder params, String pointer, int v, String mode) {
+        params.append(",\n        ").append(pointer).append(", long fo").append(v);
+        if (mode.equals("strided1")) {
+            params.append(", long fs").append(v);
+        } else if (mode.equals("strided2")) {
+            params.append(", long fs").append(v).append("a, long fs").append(v).append('b');
+        } else if (mode.equals("strided")) {
+            params.append(", long8 fs").append(v);
+        }
+    }
+
+    private static void addressOf(StringBuilder addr, int v, String mode) {
+        switch (mode) {
+            case "dense" -> addr.append("    long a").append(v).append(" = fo").append(v).append(" + i;\n");
+            case "strided1" -> addr.append("    long a").append(v).append(" = fo").append(v).append(" + i * fs").append(v)
+                    .append(";\n");
+            case "strided2" -> addr.append("    long a").append(v).append(" = fo").append(v).append(" + i0 * fs").append(v)
+                    .append("a + i1 * fs").append(v).append("b;\n");
+            default -> addr.append("    long a").append(v).append(" = fo").append(v).append(";\n")
+                    .append("    long st").append(v).append("[8];\n    vstore8(fs").append(v).append(", 0, st").append(v)
+                    .append(");\n");
+        }
+    }
+
+    /** The address computations; the strided mode walks the coordinates from the innermost out. */
+    private static String addressing(StringBuilder addr, int views, String mode) {
+        if (!mode.equals("strided")) {
+            return addr.toString();
+        }
+        StringBuilder sb = new StringBuilder(addr);
+        sb.append("    long sh[8];\n    vstore8(shape, 0, sh);\n    long rest = i;\n")
+                .append("    for (int d = rank - 1; d > 0; d--) {\n        long c = rest % sh[d];\n        rest /= sh[d];\n");
+        for (int v = 0; v < views; v++) {
+            sb.append("        a").append(v).append(" += c * st").append(v).append("[d];\n");
+        }
+        sb.append("    }\n    if (rank > 0) {\n");
+        for (int v = 0; v < views; v++) {
+            sb.append("        a").append(v).append(" += rest * st").append(v).append("[0];\n");
+        }
+        return sb.append("    }\n").toString();
+    }
+}
