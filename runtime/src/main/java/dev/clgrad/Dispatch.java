@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,8 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Laziness.</b> Primitive calls are queued, not run: their results are pending values in
  * {@link LazyBuffer}s with no device memory behind them yet. The queue runs ("flushes") when
  * something needs values: a host read, a host write into a buffer a pending call uses,
- * {@link #synchronize()}, {@link #memoryStats()}, the end of a {@link TensorScope}, or a queue of
- * {@link #MAX_PENDING} calls. A flush first drops the calls nothing needs (their buffers were
+ * {@link #synchronize()}, {@link #memoryStats()}, a matmul (the device starts on it while the host
+ * goes on), or a queue of {@link #MAX_PENDING} calls. The end
+ * of a {@link TensorScope} runs nothing: it releases what the scope tracked, so those values, if
+ * unread, are dead and never computed. A flush first drops the calls nothing needs (their buffers were
  * released and no needed call reads them), then runs chains of elementwise calls as one fused
  * graph ({@link FusionPlanner}, {@link Backend#fused}) and the rest as they are. So a value saved
  * for backward and released before the flush is recomputed inside the backward's fused kernel
@@ -53,15 +55,14 @@ final class Dispatch implements Backend {
     private static final boolean DEBUG = Boolean.getBoolean("clgrad.fusion.debug");
     /** Pending calls after which the queue runs whatever happens ("the size limit"). */
     static final int MAX_PENDING = 1024;
-    /** Devices with calls pending, so that a scope's end can run them. */
-    private static final Set<Dispatch> PENDING = ConcurrentHashMap.newKeySet();
 
     private final Backend target;
     private final String device;
     private volatile boolean fusion;
     private final long lazyThreshold;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<PendingCall> queue = new ArrayList<>();
+    /** Each thread's pending calls; a buffer is pending in at most one ({@link LazyBuffer#pendingIn}). */
+    private final Map<Thread, PendingQueue> queues = new HashMap<>();
     private final LongAdder primitives = new LongAdder();
     private final LongAdder launches = new LongAdder();
     private final LongAdder fusedKernels = new LongAdder();
@@ -113,13 +114,6 @@ final class Dispatch implements Backend {
                 hostReadBytes.sum());
     }
 
-    /** Runs the pending calls of every device (the end of a {@link TensorScope}). */
-    static void flushAll() {
-        for (Dispatch d : PENDING) {
-            d.flush();
-        }
-    }
-
     @Override
     public DeviceInfo info() {
         return target.info();
@@ -155,8 +149,8 @@ final class Dispatch implements Backend {
         LazyBuffer b = (LazyBuffer) dst;
         lock.lock();
         try {
-            if (b.pendingRefs > 0) {
-                flushLocked();
+            if (b.pendingIn != null) {
+                flushQueue(b.pendingIn);
             }
             target.write(b.real(target), byteOffset, src);
         } finally {
@@ -168,19 +162,39 @@ final class Dispatch implements Backend {
     public void read(Buffer src, long byteOffset, ByteBuffer dst) {
         hostReads.increment();
         hostReadBytes.add(dst.remaining());
+        Buffer real;
         lock.lock();
         try {
-            flushLocked();
-            target.read(((LazyBuffer) src).real(target), byteOffset, dst);
+            LazyBuffer b = (LazyBuffer) src;
+            if (b.pendingIn != null) {
+                // the queue holding it depends on no other (calls that would have run it first)
+                flushQueue(b.pendingIn);
+            }
+            real = b.real(target);
         } finally {
             lock.unlock();
         }
+        // the wait for the device happens outside the lock: other threads may queue work meanwhile
+        target.read(real, byteOffset, dst);
     }
 
     @Override
     public void synchronize() {
         flush();
         target.synchronize();
+    }
+
+    /** Runs this thread's queue now. */
+    private void startQueue() {
+        lock.lock();
+        try {
+            PendingQueue q = queues.get(Thread.currentThread());
+            if (q != null) {
+                flushQueue(q);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Runs every pending call now. */
@@ -226,6 +240,9 @@ final class Dispatch implements Backend {
         PrimitiveShapes.matmul(a, b, out, a.buffer().elementType());
         submit(PendingCall.other("matmul", new View[] {a, b}, new View[] {out},
                 () -> target.matmul(real(a), real(b), real(out))));
+        // a product is compute the device can start on while the host records what follows (a
+        // training step's backward): run what is queued now, the product included
+        startQueue();
     }
 
     @Override
@@ -299,53 +316,77 @@ final class Dispatch implements Backend {
         return target.toString();
     }
 
-    /** Queues {@code call}, or runs it at once when fusion is off or it is small and nothing is pending. */
+    /**
+     * Queues {@code call} on this thread's queue, or runs it at once when fusion is off or it is
+     * small and nothing is pending here. A buffer pending in another thread's queue runs that
+     * queue first, so no queue ever depends on another: threads' calls do not interleave in
+     * one queue (a loader's thread would cut a training step's chains at random places).
+     */
     private void submit(PendingCall call) {
         lock.lock();
         try {
-            for (View v : call.reads) {
-                checkLive(v, call);
+            PendingQueue q = queues.get(Thread.currentThread());
+            for (View[] views : new View[][] {call.reads, call.writes}) {
+                for (View v : views) {
+                    LazyBuffer b = (LazyBuffer) v.buffer();
+                    if (b.released) {
+                        throw new IllegalStateException(call + " on " + device + ": a buffer it uses was already "
+                                + "released (a closed tensor?)");
+                    }
+                    if (b.pendingIn != null && b.pendingIn != q) {
+                        flushQueue(b.pendingIn);
+                    }
+                }
             }
-            for (View v : call.writes) {
-                checkLive(v, call);
-            }
-            if (!fusion || (queue.isEmpty() && call.numel() < lazyThreshold)) {
+            if (!fusion || ((q == null || q.calls.isEmpty()) && call.numel() < lazyThreshold)) {
                 runAlone(call);
                 return;
             }
-            for (View v : call.reads) {
-                ((LazyBuffer) v.buffer()).pendingRefs++;
+            if (q == null) {
+                q = new PendingQueue(Thread.currentThread());
+                queues.put(q.owner, q);
             }
-            for (View v : call.writes) {
-                ((LazyBuffer) v.buffer()).pendingRefs++;
+            for (View[] views : new View[][] {call.reads, call.writes}) {
+                for (View v : views) {
+                    LazyBuffer b = (LazyBuffer) v.buffer();
+                    b.pendingRefs++;
+                    b.pendingIn = q;
+                }
             }
-            if (queue.isEmpty()) {
-                PENDING.add(this);
-            }
-            queue.add(call);
-            if (queue.size() >= MAX_PENDING) {
-                flushLocked();
+            q.calls.add(call);
+            if (q.calls.size() >= MAX_PENDING) {
+                flushQueue(q);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private void checkLive(View v, PendingCall call) {
-        if (((LazyBuffer) v.buffer()).released) {
-            throw new IllegalStateException(call + " on " + device + ": a buffer it uses was already released "
-                    + "(a closed tensor?)");
+    /** One thread's pending calls. */
+    static final class PendingQueue {
+        final Thread owner;
+        final List<PendingCall> calls = new ArrayList<>();
+
+        PendingQueue(Thread owner) {
+            this.owner = owner;
         }
     }
 
-    /** Runs and empties the queue; the lock is held. */
+    /** Runs every queue; the lock is held. */
     private void flushLocked() {
-        if (queue.isEmpty()) {
+        for (PendingQueue q : new ArrayList<>(queues.values())) {
+            flushQueue(q);
+        }
+    }
+
+    /** Runs and empties one queue; the lock is held. */
+    private void flushQueue(PendingQueue q) {
+        queues.remove(q.owner);
+        if (q.calls.isEmpty()) {
             return;
         }
-        List<PendingCall> calls = new ArrayList<>(queue);
-        queue.clear();
-        PENDING.remove(this);
+        List<PendingCall> calls = new ArrayList<>(q.calls);
+        q.calls.clear();
         try {
             List<Object> plan = FusionPlanner.plan(calls);
             if (DEBUG) {
@@ -378,8 +419,11 @@ final class Dispatch implements Backend {
     }
 
     private void unref(LazyBuffer b) {
-        if (--b.pendingRefs == 0 && b.released) {
-            b.free(target);
+        if (--b.pendingRefs == 0) {
+            b.pendingIn = null;
+            if (b.released) {
+                b.free(target);
+            }
         }
     }
 

@@ -18,6 +18,8 @@ final class LazyBuffer implements Buffer {
     boolean released;
     /** Pending calls that read or write this buffer. */
     int pendingRefs;
+    /** The queue those calls are in, or null when none is pending. */
+    Dispatch.PendingQueue pendingIn;
 
     LazyBuffer(ElementType type, long capacity) {
         this.type = type;

@@ -93,8 +93,9 @@ public final class TensorScope implements AutoCloseable {
                 t.close();
             }
         }
-        // what survives the scope is computed now; what it closed unread never is
-        Dispatch.flushAll();
+        // no flush here: what the scope closed unread is now dead and will never be computed, and
+        // what survives runs when something needs it (a scope on a loader's thread must not cut
+        // the training step running on another into pieces)
     }
 
     static void track(Tensor t) {

@@ -28,7 +28,8 @@ import java.util.Map;
  *
  * <p>Arguments: {@code --quick} for short JMH iterations (a smoke run, not for quoting);
  * {@code --out FILE} also writes the report as Markdown; {@code --devices cpu,opencl:0}
- * restricts the devices. JMH's own output goes to {@code target/perf-report-jmh.log}.
+ * restricts the devices; {@code --fusion on,off} measures each device with kernel fusion on and off
+ * (default on only). JMH's own output goes to {@code target/perf-report-jmh.log}.
  */
 public final class PerfReport {
     private PerfReport() {
@@ -39,13 +40,15 @@ public final class PerfReport {
         boolean quick = false;
         Path out = null;
         List<String> devices = null;
+        List<String> fusion = List.of("on");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--devices" -> devices = List.of(args[++i].split(","));
+                case "--fusion" -> fusion = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("PerfReport: unknown argument '" + args[i]
-                        + "'; use --quick, --out FILE, --devices cpu,opencl:0");
+                        + "'; use --quick, --out FILE, --devices cpu,opencl:0, --fusion on,off");
             }
         }
         if (devices == null) {
@@ -64,7 +67,7 @@ public final class PerfReport {
         progress("running PyTorch (bench_torch.py)");
         Map<String, Double> torch = peers.torch();
         progress("running the JMH benchmarks on " + devices + (quick ? " (quick)" : ""));
-        Collection<RunResult> results = runJmh(devices, quick);
+        Collection<RunResult> results = runJmh(devices, fusion, quick);
         progress("probing again");
         Map<String, Double> after = new HashMap<>(peers.memoryBandwidth());
         after.putAll(peers.computePeak());
@@ -72,10 +75,12 @@ public final class PerfReport {
         List<Row> rows = new ArrayList<>();
         for (Workload w : Workload.all()) {
             for (String d : devices) {
-                Double ms = median(results, w, d);
-                if (ms != null) {
-                    rows.add(new Row(w, d, kinds.get(d), ms, torch.get(w.torchName()),
-                            limit(before, after, w.limitName())));
+                for (String f : fusion) {
+                    Double ms = median(results, w, d, f);
+                    if (ms != null) {
+                        rows.add(new Row(w, fusion.size() > 1 ? d + ", fusion " + f : d, kinds.get(d), ms,
+                                torch.get(w.torchName()), limit(before, after, w.limitName())));
+                    }
                 }
             }
         }
@@ -92,7 +97,8 @@ public final class PerfReport {
     record Row(Workload workload, String device, String kind, double ms, Double torchMs, Double limit) {
     }
 
-    private static Collection<RunResult> runJmh(List<String> devices, boolean quick) throws RunnerException {
+    private static Collection<RunResult> runJmh(List<String> devices, List<String> fusion, boolean quick)
+            throws RunnerException {
         Path log = Path.of("target", "perf-report-jmh.log");
         try {
             Files.createDirectories(log.getParent());
@@ -102,6 +108,7 @@ public final class PerfReport {
         ChainedOptionsBuilder opt = new OptionsBuilder()
                 .include("dev\\.clgrad\\.bench\\.(BandwidthBenchmark|SeedBenchmark|MatmulBenchmark|MlpStepBenchmark)\\.")
                 .param("device", devices.toArray(new String[0]))
+                .param("fusion", fusion.toArray(new String[0]))
                 .mode(Workload.MODE)
                 .shouldFailOnError(true)
                 .output(log.toString());
@@ -113,10 +120,11 @@ public final class PerfReport {
     }
 
     /** The median of the benchmark run that measures {@code w} on {@code device}, in ms; null if none ran. */
-    private static Double median(Collection<RunResult> results, Workload w, String device) {
+    private static Double median(Collection<RunResult> results, Workload w, String device, String fusion) {
         for (RunResult r : results) {
             var p = r.getParams();
-            if (!p.getBenchmark().endsWith("." + w.benchmark()) || !device.equals(p.getParam("device"))) {
+            if (!p.getBenchmark().endsWith("." + w.benchmark()) || !device.equals(p.getParam("device"))
+                    || !fusion.equals(p.getParam("fusion"))) {
                 continue;
             }
             boolean match = w.params().entrySet().stream().allMatch(e -> e.getValue().equals(p.getParam(e.getKey())));

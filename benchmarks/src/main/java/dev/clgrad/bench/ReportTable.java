@@ -55,7 +55,7 @@ final class ReportTable {
 
     /** Issue 4's target for the row, or NaN where none applies (a GPU, W4 2048). */
     private static double target(PerfReport.Row r) {
-        if (r.device().equals("cpu")) {
+        if (r.device().equals("cpu") || r.device().startsWith("cpu,")) {
             return r.workload().cpuTargetMs();
         }
         return r.kind() != null && r.kind().startsWith("CPU") ? r.workload().oclTargetMs() : Double.NaN;

@@ -67,10 +67,10 @@ class FusionTest {
         Tensor x = Tensor.rand(N).requiresGrad_();
         // the first step clones the gradient in, later ones add to it; a loop's kernel is built
         // the second time its graph runs (one-off graphs are not worth a compilation)
-        seedStep(x);
-        seedStep(x);
-        seedStep(x);
-        d.synchronize();
+        for (int step = 0; step < 3; step++) {
+            seedStep(x);
+            d.synchronize();
+        }
         Device.Counters before = d.counters();
         seedStep(x);
         d.synchronize();
@@ -107,6 +107,7 @@ class FusionTest {
             // a graph's kernel is built the second time it runs; the first run is unfused
             warmed = warm.keep(x.add(1).mul(2).exp().sub(x).sigmoid());
         }
+        warmed.toFloatArray();
         warmed.close();
         d.synchronize();
         d.emptyCache();

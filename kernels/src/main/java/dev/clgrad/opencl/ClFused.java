@@ -118,7 +118,13 @@ final class ClFused {
         String mode = dense ? "dense" : geo.rank() == 1 ? "strided1" : geo.rank() == 2 ? "strided2" : "strided";
         String extra = System.getProperty("clgrad.fusion.buildOptions", "").trim();
         String options = (typeOptions + " " + extra).trim();
-        String structure = mode + "/" + options + "/" + g.structure();
+        StringBuilder inner = new StringBuilder();
+        for (int v = 0; v < full.size(); v++) {
+            long last = geo.rank() == 0 ? 1 : geo.strides()[v][geo.rank() - 1];
+            inner.append(mode.equals("strided1") || mode.equals("strided2") ? last == 1 ? '1' : last == 0 ? '0' : 'x' : 'x');
+        }
+        String innerKinds = inner.toString();
+        String structure = mode + "/" + innerKinds + "/" + options + "/" + g.structure();
         if (broken.contains(structure)) {
             fallbacks.incrementAndGet();
             FusedGraph.runUnfused(backend, g);
@@ -137,7 +143,7 @@ final class ClFused {
         }
         cl_kernel kernel;
         try {
-            kernel = programs.generated(structure, () -> ClFusedSource.generate(g, mode), options, KERNEL);
+            kernel = programs.generated(structure, () -> ClFusedSource.generate(g, mode, innerKinds), options, KERNEL);
         } catch (ClException e) {
             broken.add(structure);
             fallbacks.incrementAndGet();
@@ -149,7 +155,7 @@ final class ClFused {
         }
         if (DEBUG) {
             LOG.info("clgrad {}: fused kernel for {}\n{}", backend.name(), g.describe(),
-                    ClFusedSource.body(ClFusedSource.generate(g, mode)));
+                    ClFusedSource.body(ClFusedSource.generate(g, mode, innerKinds)));
         }
         if (mode.equals("strided2")) {
             long n0 = geo.shape()[0];

@@ -35,8 +35,11 @@ final class ClFusedSource {
         return source.substring(source.indexOf(HEADER_END) + HEADER_END.length());
     }
 
-    /** The whole program text for {@code g} in {@code mode} ("dense", "strided1", "strided2" or "strided"). */
-    static String generate(FusedGraph g, String mode) {
+    /**
+     * The whole program text for {@code g} in {@code mode} ("dense", "strided1", "strided2" or
+     * "strided"), with {@code inner} giving each full view's innermost stride kind ('1', '0', 'x').
+     */
+    static String generate(FusedGraph g, String mode, String inner) {
         StringBuilder params = new StringBuilder();
         StringBuilder addr = new StringBuilder();
         StringBuilder code = new StringBuilder();
@@ -49,7 +52,7 @@ final class ClFusedSource {
             if (v.layout().numel() != 1) {
                 String ty = elementType(v);
                 param(params, "__global const " + ty + "* f" + full, full, mode);
-                addressOf(addr, full, mode);
+                addressOf(addr, full, mode, inner.charAt(full));
                 code.append("    ").append(ty).append(" l").append(k).append(" = f").append(full).append("[a").append(full)
                         .append("];\n");
                 leafName[k] = "l" + k;
@@ -60,7 +63,7 @@ final class ClFusedSource {
         for (FusedGraph.Step s : g.steps()) {
             if (s.store() != null && !s.single()) {
                 param(params, "__global T* f" + full, full, mode);
-                addressOf(addr, full, mode);
+                addressOf(addr, full, mode, inner.charAt(full));
                 full++;
             }
         }
@@ -126,15 +129,17 @@ final class ClFusedSource {
                 }
             }
         }
+        // the body sits inside the bounds test rather than after an early return: PoCL's work-group
+        // vectoriser handles the block form, as in elementwise.cl
         String index = mode.equals("strided2")
                 ? "    long i1 = get_global_id(0);\n    long i0 = get_global_id(1);\n"
-                        + "    if (i0 >= n0 || i1 >= n1) {\n        return;\n    }\n    long i = i0 * n1 + i1;\n"
-                : "    long i = get_global_id(0);\n    if (i >= n) {\n        return;\n    }\n";
+                        + "    if (i0 < n0 && i1 < n1) {\n    long i = i0 * n1 + i1;\n"
+                : "    long i = get_global_id(0);\n    if (i < n) {\n";
         String kernel = "__kernel void fused(" + params.substring(1).trim() + ") {\n"
                 + index
                 + addressing(addr, full, mode)
                 + code
-                + "}\n";
+                + "    }\n}\n";
         return ClProgramCache.source("ops.cl") + HEADER_END + kernel;
     }
 
@@ -153,13 +158,19 @@ final class ClFusedSource {
         }
     }
 
-    private static void addressOf(StringBuilder addr, int v, String mode) {
+    /**
+     * The address of view {@code v}'s element. {@code inner} is its innermost stride's kind in the
+     * strided modes: '1' and '0' are written as such, so that the compiler sees unit-stride and
+     * broadcast loads (vector loads on CPUs, coalesced ones on GPUs), 'x' is the argument.
+     */
+    private static void addressOf(StringBuilder addr, int v, String mode, char inner) {
+        String last = inner == '1' ? "" : inner == '0' ? null : " * fs" + v + (mode.equals("strided2") ? "b" : "");
         switch (mode) {
             case "dense" -> addr.append("    long a").append(v).append(" = fo").append(v).append(" + i;\n");
-            case "strided1" -> addr.append("    long a").append(v).append(" = fo").append(v).append(" + i * fs").append(v)
-                    .append(";\n");
+            case "strided1" -> addr.append("    long a").append(v).append(" = fo").append(v)
+                    .append(last == null ? "" : " + i" + last).append(";\n");
             case "strided2" -> addr.append("    long a").append(v).append(" = fo").append(v).append(" + i0 * fs").append(v)
-                    .append("a + i1 * fs").append(v).append("b;\n");
+                    .append('a').append(last == null ? "" : " + i1" + last).append(";\n");
             default -> addr.append("    long a").append(v).append(" = fo").append(v).append(";\n")
                     .append("    long st").append(v).append("[8];\n    vstore8(fs").append(v).append(", 0, st").append(v)
                     .append(");\n");
