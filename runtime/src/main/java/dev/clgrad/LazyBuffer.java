@@ -19,7 +19,7 @@ final class LazyBuffer implements Buffer {
     /** Pending calls that read or write this buffer. */
     int pendingRefs;
     /** The queue those calls are in, or null when none is pending. */
-    Dispatch.PendingQueue pendingIn;
+    PendingWork.PendingQueue pendingIn;
 
     LazyBuffer(ElementType type, long capacity) {
         this.type = type;

@@ -83,6 +83,7 @@ public final class FashionEpochReport {
         Map<String, List<Double>> losses = new LinkedHashMap<>();
         Map<String, String> loader = new LinkedHashMap<>();
         Map<String, String> calls = new LinkedHashMap<>();
+        Map<String, String> built = new LinkedHashMap<>();
         for (String d : devices) {
             for (boolean f : fusion) {
                 progress("warming up " + d + (f ? "" : " without fusion"));
@@ -107,6 +108,8 @@ public final class FashionEpochReport {
                             (after.launches() - before.launches()) / 469.0,
                             (after.fusedKernels() - before.fusedKernels()) / 469.0,
                             (after.hostReads() - before.hostReads()) / 469.0));
+                    built.merge(system, (round == 1 ? "" : ", ") + (after.kernelsBuilt() - before.kernelsBuilt()),
+                            String::concat);
                 }
                 Device.of(d).setFusing(true);
             }
@@ -126,7 +129,8 @@ public final class FashionEpochReport {
                 }
             }
         }
-        calls.forEach((system, c) -> peers.notes.add(system + ", per training batch (epoch totals / 469): " + c));
+        calls.forEach((system, c) -> peers.notes.add(system + ", per training batch (epoch totals / 469): " + c
+                + "; fused kernels built in each round: " + built.get(system)));
         String report = markdown(devices, threads, seconds, losses, loader, peers.notes, rounds);
         if (profile) {
             StringBuilder sb = new StringBuilder(report).append("\nPer-phase profile of one epoch (device synchronised "

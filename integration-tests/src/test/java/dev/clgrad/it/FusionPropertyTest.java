@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * least 32768 elements, where its calls start to be deferred.
  *
  * <p>{@code -Dclgrad.fusion.graphs=N} sets the graphs per device and dtype (default 60 on OpenCL,
- * where each new structure compiles a program, and 150 on the CPU); {@code -Dclgrad.fusion.seed}
- * the first seed.
+ * where each new structure compiles a program, and 150 on the CPU), {@code .cpu} or {@code .opencl}
+ * appended for one kind of device only; {@code -Dclgrad.fusion.seed} the first seed.
  */
 @ExtendWith(OnDevice.class)
 class FusionPropertyTest {
@@ -41,7 +41,8 @@ class FusionPropertyTest {
     @MethodSource(DEVICES)
     void random_elementwise_graphs_give_the_same_bits_fused_and_unfused(Device d) {
         OnDevice.use(d);
-        int graphs = Integer.getInteger("clgrad.fusion.graphs", d.isCpu() ? 150 : 60);
+        int graphs = Integer.getInteger("clgrad.fusion.graphs." + (d.isCpu() ? "cpu" : "opencl"),
+                Integer.getInteger("clgrad.fusion.graphs", d.isCpu() ? 150 : 60));
         long seed0 = Long.getLong("clgrad.fusion.seed", 20261203L);
         boolean was = d.fusing();
         long fusedBefore = d.counters().fusedKernels();

@@ -45,7 +45,7 @@ final class ClProgramCache {
     private static final String GENERATED_LABEL = "fused";
     /** Generated programs kept in memory. */
     static final int MAX_GENERATED = 256;
-    /** Generated program binaries kept on disk; the least recently written go first. */
+    /** Generated program binaries kept on disk; the least recently used go first. */
     static final int MAX_GENERATED_ON_DISK = 1024;
 
     private final cl_context context;
@@ -125,6 +125,15 @@ final class ClProgramCache {
         }
     }
 
+    /** Marks a cache file as used now, so that pruning takes the least recently used first. */
+    private static void touch(Path p) {
+        try {
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            LOG.debug("clgrad: could not touch {}: {}", p, e.toString());
+        }
+    }
+
     private static long modified(Path p) {
         try {
             return Files.getLastModifiedTime(p).toMillis();
@@ -193,6 +202,7 @@ final class ClProgramCache {
             cl_program p = fromBinary(cached, options);
             if (p != null) {
                 diskLoads.incrementAndGet();
+                touch(cached);
                 return p;
             }
         }
