@@ -53,11 +53,13 @@ final class CpuFused {
         boolean f32 = g.type() == ElementType.FLOAT32;
         List<FusedGraph.Step> steps = g.steps();
         int ns = steps.size();
-        // single steps: one value each, computed once in step order
+        // single steps: one value each, computed once in step order; when the whole graph is one
+        // element, every step is (a full step may then feed a single one, so order matters)
+        boolean oneElement = n == 1;
         Object singles = f32 ? new float[ns] : new double[ns];
         for (int k = 0; k < ns; k++) {
             FusedGraph.Step s = steps.get(k);
-            if (s.single()) {
+            if (s.single() || oneElement) {
                 Object[] arr = new Object[3];
                 int[] off = new int[3];
                 for (int a = 0; a < s.operands().length; a++) {
@@ -78,6 +80,9 @@ final class CpuFused {
                     System.arraycopy(singles, k, b.array(), (int) s.store().layout().offset(), 1);
                 }
             }
+        }
+        if (oneElement) {
+            return;
         }
         int cost = ns * CpuParallel.COST_STREAM;
         if (!par.worthSplitting(n, cost)) {

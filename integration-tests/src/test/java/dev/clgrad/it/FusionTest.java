@@ -187,6 +187,37 @@ class FusionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(DEVICES)
+    void a_one_element_graph_whose_steps_differ_in_shape_keeps_their_order(Device d) {
+        OnDevice.use(d);
+        // found by the property test's long mode: steps of shape [1] and [1, 1] in one graph, where a
+        // [1, 1] step (evaluated "once") reads a [1] step; a large call queued first keeps the CPU
+        // device from running the small ones at once
+        Supplier<float[]> program = () -> {
+            try (TensorScope scope = TensorScope.open()) {
+                Tensor big = Tensor.ones(N).sum(); // ends its own group: the rest is one element only
+                Tensor x = Tensor.of(new float[] {0.75f}, 1);
+                Tensor w = Tensor.of(new float[] {-2.5f}, 1, 1);
+                Tensor p = x.exp().mul(3);
+                Tensor q = p.reshape(1, 1).sub(w).abs().log1p();
+                Tensor r = q.mul(p).sub(w);
+                return new float[] {r.item() == 0 ? 0 : (float) r.item(), (float) big.sum().item()};
+            }
+        };
+        float[] fused = program.get();
+        d.setFusing(false);
+        float[] unfused;
+        try {
+            unfused = program.get();
+        } finally {
+            d.setFusing(true);
+        }
+        assertArrayEquals(unfused, fused, 0f);
+        double p = 3 * Math.exp(0.75);
+        assertEquals((float) (Math.log1p(Math.abs(p + 2.5)) * p + 2.5), fused[0], 1e-4f);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
     void double_backward_runs_through_fused_backward_kernels(Device d) {
         OnDevice.use(d);
         Supplier<float[][]> program = () -> {
