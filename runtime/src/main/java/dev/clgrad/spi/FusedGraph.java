@@ -57,13 +57,13 @@ public record FusedGraph(long[] shape, ElementType type, List<View> leaves, List
 
     /**
      * A key that is equal for graphs a generated kernel can serve alike: ops, wiring, which
-     * steps store, the element type, and the rank and kind of each view; not the scalars,
-     * offsets, sizes or strides.
+     * steps store, the element type, the rank and which leaves are single elements; not the
+     * scalars, offsets, sizes or strides (a backend adds its own addressing mode).
      */
     public String structure() {
         StringBuilder sb = new StringBuilder(type.name()).append(':').append(shape.length);
         for (View v : leaves) {
-            sb.append(v.layout().numel() == 1 ? 's' : v.layout().isContiguous() ? 'c' : 'x')
+            sb.append(v.layout().numel() == 1 ? 's' : 'f')
                     .append(v.buffer().elementType().ordinal());
         }
         for (Step s : steps) {
