@@ -152,8 +152,7 @@ final class Dispatch implements Backend {
         primitives.increment();
         PrimitiveShapes.reduce(op, in, out);
         PrimitiveShapes.reduceType(op, in.buffer().elementType(), device);
-        work.submit(PendingCall.other("reduce " + op, new View[] {in}, new View[] {out},
-                () -> target.reduce(op, work.real(in), work.real(out))));
+        work.submit(PendingCall.reduce(op, in, out, () -> target.reduce(op, work.real(in), work.real(out))));
     }
 
     @Override

@@ -49,6 +49,8 @@ final class FusionGraphs {
             View store = g.stores.get(m) ? real.apply(c.out) : null;
             steps.add(new FusedGraph.Step(c.op, c.scalar, operands, single, stepShape, store));
         }
-        return new FusedGraph(shape, g.type, leaves, steps);
+        FusedGraph.Tail tail = g.tail == null ? null
+                : new FusedGraph.Tail(g.tail.reduceOp, g.tailStep, real.apply(g.tail.out));
+        return new FusedGraph(shape, g.type, leaves, steps, tail);
     }
 }

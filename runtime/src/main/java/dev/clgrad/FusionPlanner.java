@@ -26,6 +26,10 @@ import java.util.Set;
  * reads differently, ends the group first. A step stores its values only when the buffer
  * survives the flush (and no later step of its group overwrites the same view) or something
  * outside its group reads them.
+ *
+ * <p>A reduce that reads exactly the contiguous view a full step of the open group wrote, over
+ * trailing axes into a contiguous output the group does not touch, becomes the group's tail and
+ * closes it: the reduced values then need no memory unless something else reads them.
  */
 final class FusionPlanner {
     /** Steps one fused graph holds at most (the "depth limit"). */
@@ -42,6 +46,9 @@ final class FusionPlanner {
         /** Per member, per input: the member whose value it reads, or -1 for a leaf. */
         final List<int[]> links = new ArrayList<>();
         final BitSet stores = new BitSet();
+        /** The reduce that ends the group, or null; it reads member {@link #tailStep}. */
+        PendingCall tail;
+        int tailStep = -1;
         long[] shape;
         ElementType type;
         private final Map<LazyBuffer, List<Integer>> writers = new IdentityHashMap<>();
@@ -104,6 +111,12 @@ final class FusionPlanner {
                     plan.add(open);
                     open = null;
                 }
+            } else if (open != null && c.kind == PendingCall.Kind.REDUCE && tailFits(open, c)) {
+                // the reduce reads the member's value in the group's pass; nothing else needs storing
+                open.tail = c;
+                open.tailStep = open.lastWriter(lazy(c.inputs[0]));
+                plan.add(open);
+                open = null;
             } else {
                 if (open != null && conflicts(open, c)) {
                     plan.add(open);
@@ -195,6 +208,40 @@ final class FusionPlanner {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether reduce {@code c} can end {@code g} (see {@link dev.clgrad.spi.FusedGraph.Tail}): it
+     * reads the contiguous view a full member last wrote, over trailing axes of which at least one
+     * is more than 1, into a contiguous output that no member reads or writes.
+     */
+    private static boolean tailFits(Group g, PendingCall c) {
+        View in = c.inputs[0];
+        Integer w = g.lastWriter(lazy(in));
+        if (w == null || g.shape == null || !g.members.get(w).out.layout().equals(in.layout())
+                || !Arrays.equals(in.layout().shape(), g.shape) || !in.layout().isContiguous()
+                || in.layout().numel() == 0) {
+            return false;
+        }
+        Layout out = c.out.layout();
+        LazyBuffer ob = lazy(c.out);
+        if ((out.numel() != 1 && !out.isContiguous()) || g.writers.containsKey(ob) || g.leafReads.containsKey(ob)) {
+            return false;
+        }
+        long[] is = g.shape;
+        long[] os = out.shape();
+        boolean reduced = false;
+        for (int d = 0; d < is.length; d++) {
+            if (is[d] == 1) {
+                continue;
+            }
+            if (os[d] == 1) {
+                reduced = true;
+            } else if (reduced) {
+                return false;
+            }
+        }
+        return reduced;
     }
 
     /**

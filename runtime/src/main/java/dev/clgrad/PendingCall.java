@@ -2,6 +2,7 @@ package dev.clgrad;
 
 import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
+import dev.clgrad.spi.ReduceOp;
 import dev.clgrad.spi.View;
 
 import java.util.Arrays;
@@ -19,6 +20,11 @@ final class PendingCall {
         ELEMENTWISE,
         /** A floating fill of {@link #out} with {@link #scalar}. */
         FILL,
+        /**
+         * A reduce of {@code inputs[0]} into {@link #out} by {@link #reduceOp}, run by {@link #action}
+         * unless a plan makes it the tail of the graph that computes its input.
+         */
+        REDUCE,
         /** Anything else: run as it is by {@link #action}. */
         OTHER
     }
@@ -32,9 +38,16 @@ final class PendingCall {
     final View[] reads;
     final View[] writes;
     final Runnable action;
+    final ReduceOp reduceOp;
 
     private PendingCall(Kind kind, String name, ElementwiseOp op, double scalar, View out, View[] inputs,
                         View[] reads, View[] writes, Runnable action) {
+        this(kind, name, op, scalar, out, inputs, reads, writes, action, null);
+    }
+
+    private PendingCall(Kind kind, String name, ElementwiseOp op, double scalar, View out, View[] inputs,
+                        View[] reads, View[] writes, Runnable action, ReduceOp reduceOp) {
+        this.reduceOp = reduceOp;
         this.kind = kind;
         this.name = name;
         this.op = op;
@@ -55,13 +68,18 @@ final class PendingCall {
         return new PendingCall(Kind.FILL, "fill", null, value, out, new View[0], new View[0], new View[] {out}, null);
     }
 
+    static PendingCall reduce(ReduceOp op, View in, View out, Runnable action) {
+        View[] input = {in};
+        return new PendingCall(Kind.REDUCE, "reduce " + op, null, 0, out, input, input, new View[] {out}, action, op);
+    }
+
     static PendingCall other(String name, View[] reads, View[] writes, Runnable action) {
         return new PendingCall(Kind.OTHER, name, null, 0, null, null, reads, writes, action);
     }
 
     /** Whether a plan may put this call into a fused graph. */
     boolean fusable() {
-        return kind != Kind.OTHER;
+        return kind == Kind.ELEMENTWISE || kind == Kind.FILL;
     }
 
     /** The element type a fusable call computes in. */

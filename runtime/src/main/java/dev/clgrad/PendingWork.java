@@ -246,24 +246,26 @@ final class PendingWork {
         switch (c.kind) {
             case ELEMENTWISE -> target.elementwise(c.op, c.scalar, real(c.out), real(c.inputs));
             case FILL -> target.fill(real(c.out), c.scalar);
-            case OTHER -> c.action.run();
+            case REDUCE, OTHER -> c.action.run();
         }
     }
 
     /** Runs a group as one graph (or its one call alone); returns how many calls it ran. */
     private int runGroup(FusionPlanner.Group g) {
-        if (g.stores.isEmpty()) {
-            return 0;
-        }
-        if (g.members.size() == 1) {
-            runAlone(g.members.get(0));
-            return 1;
+        if (g.tail == null) {
+            if (g.stores.isEmpty()) {
+                return 0;
+            }
+            if (g.members.size() == 1) {
+                runAlone(g.members.get(0));
+                return 1;
+            }
         }
         FusedGraph graph = FusionGraphs.build(g, this::real);
         launches.increment();
         fusedKernels.increment();
         target.fused(graph);
-        return g.members.size();
+        return g.members.size() + (g.tail == null ? 0 : 1);
     }
 
     /** {@code v} over the device buffer behind it, allocated now if need be. */
@@ -284,7 +286,8 @@ final class PendingWork {
         for (Object item : plan) {
             sb.append(sb.length() == 0 ? "" : ", ");
             if (item instanceof FusionPlanner.Group g) {
-                sb.append(g.members.size() == 1 ? "" : "fused").append(g.members).append(" storing ").append(g.stores);
+                sb.append(g.members.size() == 1 && g.tail == null ? "" : "fused").append(g.members)
+                        .append(g.tail == null ? "" : " then " + g.tail).append(" storing ").append(g.stores);
             } else {
                 sb.append(item);
             }

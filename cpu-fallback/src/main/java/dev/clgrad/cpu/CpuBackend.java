@@ -279,6 +279,9 @@ public final class CpuBackend implements Backend {
                 checkView("fused", null, "store", s.store(), graph.type());
             }
         }
+        if (graph.tail() != null) {
+            checkView("fused", null, "tail", graph.tail().out(), graph.type());
+        }
         if (CpuFused.takes(graph)) {
             CpuFused.run(parallel, graph);
         } else {

@@ -14,6 +14,9 @@ import java.util.List;
  * instead of once per op, and every value is computed exactly as unfused. Single steps run
  * once, before the blocks.
  *
+ * <p>A graph's tail (a reduction of one step) reduces that step's values segment by segment as the
+ * reduce primitive would, so they never go to memory.
+ *
  * <p>Takes graphs of float32 or float64 whose full views are contiguous and whose ops the row
  * loops cover (not {@code where}); {@link #takes} says which, and the others run unfused.
  */
@@ -26,7 +29,7 @@ final class CpuFused {
 
     /** Whether {@link #run} can evaluate {@code g}. */
     static boolean takes(FusedGraph g) {
-        if (!g.type().isFloating() || g.numel() > Integer.MAX_VALUE) {
+        if (!g.type().isFloating() || g.numel() > Integer.MAX_VALUE || (g.tail() != null && g.numel() < 2)) {
             return false;
         }
         for (View v : g.leaves()) {
@@ -84,69 +87,173 @@ final class CpuFused {
         if (oneElement) {
             return;
         }
+        if (g.tail() != null) {
+            runTail(par, g, f32, singles);
+            return;
+        }
         int cost = ns * CpuParallel.COST_STREAM;
         if (!par.worthSplitting(n, cost)) {
-            blocks(g, f32, singles, 0, n);
+            new Pass(g, f32, singles, 0).run(0, n);
         } else {
-            par.forRange(n, BLOCK, (from, to) -> blocks(g, f32, singles, (int) from, (int) to));
+            par.forRange(n, BLOCK, (from, to) -> new Pass(g, f32, singles, 0).run((int) from, (int) to));
         }
     }
 
-    /** Elements {@code [from, to)} of the full steps, block by block. */
-    private static void blocks(FusedGraph g, boolean f32, Object singles, int from, int to) {
-        List<FusedGraph.Step> steps = g.steps();
-        List<View> leaves = g.leaves();
-        Object[] stepRows = new Object[steps.size()];
-        Object[] leafRows = new Object[leaves.size()];
-        for (int k = 0; k < steps.size(); k++) {
-            if (!steps.get(k).single()) {
-                stepRows[k] = f32 ? new float[BLOCK] : new double[BLOCK];
+    /**
+     * The graph and its tail: the reduced step's values are evaluated a segment at a time into a
+     * scratch row and reduced there with {@link ReduceKernels}' own loops, cut as
+     * {@link ReduceKernels#run} cuts that reduction (pieces of {@link ReduceKernels#PIECE} folded
+     * left to right, one output per row), so the result has its bits.
+     */
+    private static void runTail(CpuParallel par, FusedGraph g, boolean f32, Object singles) {
+        FusedGraph.Tail t = g.tail();
+        int outer = (int) t.out().layout().numel();
+        int inner = (int) g.innerSize();
+        CpuBuffer out = (CpuBuffer) t.out().buffer();
+        int oo = (int) t.out().layout().offset();
+        int piece = ReduceKernels.PIECE;
+        boolean split = par.worthSplitting(g.numel(), g.steps().size() * CpuParallel.COST_STREAM);
+        if (outer == 1 || inner > piece) {
+            // every output folds its pieces; the pieces are evaluated apart, in parallel
+            int pieces = (inner + piece - 1) / piece;
+            double[] partial = new double[outer * pieces];
+            CpuParallel.RangeBody body = (from, to) -> {
+                Pass pass = new Pass(g, f32, singles, piece);
+                for (int p = (int) from; p < to; p++) {
+                    int row = p / pieces;
+                    int at = (p % pieces) * piece;
+                    int len = Math.min(piece, inner - at);
+                    pass.run(row * inner + at, row * inner + at + len);
+                    partial[p] = pass.reduced(t.op(), 0, len);
+                }
+            };
+            if (split) {
+                par.forRange(partial.length, 1, body);
+            } else {
+                body.range(0, partial.length);
             }
-        }
-        for (int k = 0; k < leaves.size(); k++) {
-            if (leaves.get(k).layout().numel() != 1) {
-                leafRows[k] = f32 ? new float[BLOCK] : new double[BLOCK];
+            for (int row = 0; row < outer; row++) {
+                double acc = partial[row * pieces];
+                for (int p = 1; p < pieces; p++) {
+                    acc = ReduceKernels.combine(t.op(), acc, partial[row * pieces + p]);
+                }
+                ReduceKernels.store(out, oo + row, acc);
             }
+            return;
         }
-        Object[] arr = new Object[3];
-        int[] off = new int[3];
-        int[] step = new int[3];
-        for (int at = from; at < to; at += BLOCK) {
-            int len = Math.min(BLOCK, to - at);
-            for (int k = 0; k < leaves.size(); k++) {
-                View leaf = leaves.get(k);
-                if (leafRows[k] != null) {
-                    System.arraycopy(((CpuBuffer) leaf.buffer()).array(), (int) leaf.layout().offset() + at,
-                            leafRows[k], 0, len);
+        // short rows: as many whole rows per segment as a piece holds
+        int rowsPer = piece / inner;
+        int segments = (outer + rowsPer - 1) / rowsPer;
+        CpuParallel.RangeBody body = (from, to) -> {
+            Pass pass = new Pass(g, f32, singles, rowsPer * inner);
+            for (int c = (int) from; c < to; c++) {
+                int r0 = c * rowsPer;
+                int r1 = Math.min(outer, r0 + rowsPer);
+                pass.run(r0 * inner, r1 * inner);
+                for (int r = r0; r < r1; r++) {
+                    ReduceKernels.store(out, oo + r, pass.reduced(t.op(), (r - r0) * inner, inner));
                 }
             }
+        };
+        if (split) {
+            par.forRange(segments, 1, body);
+        } else {
+            body.range(0, segments);
+        }
+    }
+
+    /**
+     * One thread's evaluation of the full steps over ranges of elements, block by block, with its
+     * own scratch rows; with a tail, the reduced step's values of the last range are kept in a row
+     * of {@code tailLength}.
+     */
+    private static final class Pass {
+        private final FusedGraph g;
+        private final boolean f32;
+        private final Object singles;
+        private final Object[] stepRows;
+        private final Object[] leafRows;
+        private final Object tailRow;
+        private final Object[] arr = new Object[3];
+        private final int[] off = new int[3];
+        private final int[] step = new int[3];
+
+        Pass(FusedGraph g, boolean f32, Object singles, int tailLength) {
+            this.g = g;
+            this.f32 = f32;
+            this.singles = singles;
+            List<FusedGraph.Step> steps = g.steps();
+            List<View> leaves = g.leaves();
+            stepRows = new Object[steps.size()];
+            leafRows = new Object[leaves.size()];
             for (int k = 0; k < steps.size(); k++) {
-                FusedGraph.Step s = steps.get(k);
-                if (s.single()) {
-                    continue;
+                if (!steps.get(k).single()) {
+                    stepRows[k] = row(BLOCK);
                 }
-                for (int a = 0; a < s.operands().length; a++) {
-                    int o = s.operands()[a];
-                    if (o >= 0) {
-                        boolean one = steps.get(o).single();
-                        arr[a] = one ? singles : stepRows[o];
-                        off[a] = one ? o : 0;
-                        step[a] = one ? 0 : 1;
-                    } else if (leafRows[-o - 1] != null) {
-                        arr[a] = leafRows[-o - 1];
-                        off[a] = 0;
-                        step[a] = 1;
-                    } else {
-                        View leaf = leaves.get(-o - 1);
-                        arr[a] = ((CpuBuffer) leaf.buffer()).array();
-                        off[a] = (int) leaf.layout().offset();
-                        step[a] = 0;
+            }
+            for (int k = 0; k < leaves.size(); k++) {
+                if (leaves.get(k).layout().numel() != 1) {
+                    leafRows[k] = row(BLOCK);
+                }
+            }
+            tailRow = tailLength > 0 ? row(tailLength) : null;
+        }
+
+        private Object row(int length) {
+            return f32 ? new float[length] : new double[length];
+        }
+
+        /** The tail's reduction of {@code len} kept values from {@code at}. */
+        double reduced(dev.clgrad.spi.ReduceOp op, int at, int len) {
+            return f32 ? ReduceKernels.piece(op, (float[]) tailRow, at, len)
+                    : ReduceKernels.piece(op, (double[]) tailRow, at, len);
+        }
+
+        /** Elements {@code [from, to)} of the full steps, block by block. */
+        void run(int from, int to) {
+            List<FusedGraph.Step> steps = g.steps();
+            List<View> leaves = g.leaves();
+            int tailStep = g.tail() == null ? -1 : g.tail().step();
+            for (int at = from; at < to; at += BLOCK) {
+                int len = Math.min(BLOCK, to - at);
+                for (int k = 0; k < leaves.size(); k++) {
+                    View leaf = leaves.get(k);
+                    if (leafRows[k] != null) {
+                        System.arraycopy(((CpuBuffer) leaf.buffer()).array(), (int) leaf.layout().offset() + at,
+                                leafRows[k], 0, len);
                     }
                 }
-                apply(f32, s, len, stepRows[k], 0, arr, off, step);
-                if (s.store() != null) {
-                    System.arraycopy(stepRows[k], 0, ((CpuBuffer) s.store().buffer()).array(),
-                            (int) s.store().layout().offset() + at, len);
+                for (int k = 0; k < steps.size(); k++) {
+                    FusedGraph.Step s = steps.get(k);
+                    if (s.single()) {
+                        continue;
+                    }
+                    for (int a = 0; a < s.operands().length; a++) {
+                        int o = s.operands()[a];
+                        if (o >= 0) {
+                            boolean one = steps.get(o).single();
+                            arr[a] = one ? singles : stepRows[o];
+                            off[a] = one ? o : 0;
+                            step[a] = one ? 0 : 1;
+                        } else if (leafRows[-o - 1] != null) {
+                            arr[a] = leafRows[-o - 1];
+                            off[a] = 0;
+                            step[a] = 1;
+                        } else {
+                            View leaf = leaves.get(-o - 1);
+                            arr[a] = ((CpuBuffer) leaf.buffer()).array();
+                            off[a] = (int) leaf.layout().offset();
+                            step[a] = 0;
+                        }
+                    }
+                    apply(f32, s, len, stepRows[k], 0, arr, off, step);
+                    if (s.store() != null) {
+                        System.arraycopy(stepRows[k], 0, ((CpuBuffer) s.store().buffer()).array(),
+                                (int) s.store().layout().offset() + at, len);
+                    }
+                    if (k == tailStep) {
+                        System.arraycopy(stepRows[k], 0, tailRow, at - from, len);
+                    }
                 }
             }
         }

@@ -151,7 +151,7 @@ final class ReduceKernels {
         return acc;
     }
 
-    private static double combine(ReduceOp op, double acc, double x) {
+    static double combine(ReduceOp op, double acc, double x) {
         return switch (op) {
             case SUM -> acc + x;
             case MAX -> Math.max(acc, x);
@@ -160,17 +160,24 @@ final class ReduceKernels {
     }
 
     private static double piece(ReduceOp op, CpuBuffer b, int off, int len) {
-        if (b.dtype == ElementType.FLOAT32) {
-            return switch (op) {
-                case SUM -> sum(b.f32, off, len);
-                case MAX -> max(b.f32, off, len);
-                case MIN -> min(b.f32, off, len);
-            };
-        }
+        return b.dtype == ElementType.FLOAT32 ? piece(op, b.f32, off, len) : piece(op, b.f64, off, len);
+    }
+
+    /** One piece of a float32 run, as {@link #piece(ReduceOp, CpuBuffer, int, int)} reduces it. */
+    static double piece(ReduceOp op, float[] a, int off, int len) {
         return switch (op) {
-            case SUM -> sum(b.f64, off, len);
-            case MAX -> max(b.f64, off, len);
-            case MIN -> min(b.f64, off, len);
+            case SUM -> sum(a, off, len);
+            case MAX -> max(a, off, len);
+            case MIN -> min(a, off, len);
+        };
+    }
+
+    /** One piece of a float64 run, as {@link #piece(ReduceOp, CpuBuffer, int, int)} reduces it. */
+    static double piece(ReduceOp op, double[] a, int off, int len) {
+        return switch (op) {
+            case SUM -> sum(a, off, len);
+            case MAX -> max(a, off, len);
+            case MIN -> min(a, off, len);
         };
     }
 
@@ -279,7 +286,7 @@ final class ReduceKernels {
         return Math.min(Math.min(m0, m1), Math.min(m2, m3));
     }
 
-    private static void store(CpuBuffer b, int at, double v) {
+    static void store(CpuBuffer b, int at, double v) {
         if (b.dtype == ElementType.FLOAT32) {
             b.f32[at] = (float) v;
         } else {

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>A graph: two to four leaves (some transposed) whose shapes broadcast to one shape of rank 1 to 3, then up to
  * 12 ops drawn from the fusable unary, scalar, binary and ternary ops, in-place updates and a few
- * that are not fusable (comparisons, reductions, copies), on any earlier value; some intermediates
+ * that are not fusable (comparisons, copies), and reductions (full, along the last axis, softmax)
+ * that may end a fused chain, on any earlier value; some intermediates
  * are then closed unread, the rest read. Float32 and float64. On the CPU device the shapes hold at
  * least 32768 elements, where its calls start to be deferred.
  *
@@ -123,7 +124,7 @@ class FusionPropertyTest {
         Tensor b = pick(r, pool);
         Tensor c = pick(r, pool);
         double s = Math.round((r.nextDouble() * 6 - 3) * 8) / 8.0;
-        return switch (r.nextInt(34)) {
+        return switch (r.nextInt(41)) {
             case 0 -> a.neg();
             case 1 -> a.exp();
             case 2 -> a.abs().add(0.5).log();
@@ -157,6 +158,14 @@ class FusionPropertyTest {
             case 30 -> Tensor.where(a.gt(b), b, c);
             case 31 -> inPlace(r, a, b, c, s);
             case 32 -> a.add(b.sum());
+            // reductions that can end a fused chain: full, along the last axis, max, min, mean
+            case 33 -> a.add(b.mul(c).sum(-1, true));
+            case 34 -> a.sub(b.add(s).amax(new int[] {-1}, true));
+            case 35 -> a.mul(b.sub(c).mean());
+            case 36 -> b.mul(s).softmax(-1);
+            case 37 -> a.add(b.exp().sum(-1, true).log());
+            case 38 -> a.add(b.abs().max()).sub(c.neg().min());
+            case 39 -> a.add(b.mul(0.5).amin(new int[] {-1}, true)).add(c.sum(-1, true).mean());
             default -> a.mul(b.contiguous()).sub(c);
         };
     }

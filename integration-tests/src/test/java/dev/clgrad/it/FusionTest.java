@@ -185,6 +185,71 @@ class FusionTest {
         }
     }
 
+    /** A chain and the reductions that end it, closed unread but for the reductions. */
+    private static Tensor[] reduceEndings(Tensor x) {
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor rows = x.reshape(256, N / 256);
+            return new Tensor[] {
+                scope.keep(x.mul(0.5).exp().sub(1).sum()),
+                scope.keep(rows.mul(rows).add(1).log().amax(new int[] {1}, true)),
+                scope.keep(rows.neg().exp().sum(1, false)),
+                scope.keep(x.abs().sqrt().mean())
+            };
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    void a_reduction_ends_the_fused_chain_before_it_and_what_it_reduces_is_never_stored(Device d) {
+        OnDevice.use(d);
+        Tensor x = Tensor.rand(N).mul(4).sub(2);
+        x.toFloatArray();
+        for (int warm = 0; warm < 2; warm++) {
+            // kernels are built the second time a graph runs
+            for (Tensor t : reduceEndings(x)) {
+                t.toFloatArray();
+                t.close();
+            }
+        }
+        d.synchronize();
+        d.emptyCache();
+        long live = d.memoryStats().liveBytes();
+        Device.Counters before = d.counters();
+        Tensor[] results = reduceEndings(x);
+        d.synchronize();
+        Device.Counters after = d.counters();
+        MemoryStats memory = d.memoryStats();
+        // four chains, each ending in its reduction: one fused kernel each, plus the mean's division
+        assertEquals(4, after.fusedKernels() - before.fusedKernels(), before + " -> " + after);
+        assertEquals(5, after.launches() - before.launches(), before + " -> " + after);
+        assertEquals(0, after.kernelsBuilt() - before.kernelsBuilt(), "built by the earlier rounds");
+        // a full reduction's partial results (a few hundred bytes on OpenCL) are all that was given back
+        assertTrue(memory.cachedBytes() < 4L * N, "no intermediate was allocated and given back: " + memory);
+        assertTrue(memory.liveBytes() - live < 4L * N, "nothing of the chains' size was kept: " + memory
+                + ", " + live + " live before");
+        List<float[]> fused = new ArrayList<>();
+        for (Tensor t : results) {
+            fused.add(t.toFloatArray());
+            t.close();
+        }
+        d.setFusing(false);
+        try {
+            Tensor[] unfused = reduceEndings(x);
+            for (int k = 0; k < unfused.length; k++) {
+                assertArrayEquals(unfused[k].toFloatArray(), fused.get(k), 0f, "reduction " + k + ", the same bits");
+                unfused[k].close();
+            }
+        } finally {
+            d.setFusing(true);
+        }
+        double expected = 0;
+        for (float v : x.toFloatArray()) {
+            expected += Math.exp(0.5 * v) - 1;
+        }
+        assertEquals(expected, fused.get(0)[0], 1e-4 * Math.abs(expected));
+        x.close();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource(DEVICES)
     void a_one_element_graph_whose_steps_differ_in_shape_keeps_their_order(Device d) {

@@ -226,6 +226,9 @@ public final class ClBackend implements Backend, AutoCloseable {
                 checkView("fused", "store", s.store(), graph.type());
             }
         }
+        if (graph.tail() != null) {
+            checkView("fused", "tail", graph.tail().out(), graph.type());
+        }
         fusedKernels.run(graph, typeOptions[graph.type().ordinal()]);
     }
 

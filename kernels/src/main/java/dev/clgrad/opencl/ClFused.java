@@ -124,7 +124,9 @@ final class ClFused {
             inner.append(mode.equals("strided1") || mode.equals("strided2") ? last == 1 ? '1' : last == 0 ? '0' : 'x' : 'x');
         }
         String innerKinds = inner.toString();
-        String structure = mode + "/" + innerKinds + "/" + options + "/" + g.structure();
+        String tailKernel = g.tail() == null ? null : tailKernel(g);
+        String structure = mode + "/" + innerKinds + "/" + options + "/" + g.structure()
+                + (tailKernel == null ? "" : "/" + tailKernel);
         if (broken.contains(structure)) {
             fallbacks.incrementAndGet();
             FusedGraph.runUnfused(backend, g);
@@ -136,6 +138,22 @@ final class ClFused {
             return;
         }
         List<Object> args = arguments(g, fullViews, geo, mode, n);
+        ClBuffer partials = null;
+        if (tailKernel != null) {
+            partials = tailArguments(g, tailKernel, args);
+        }
+        try {
+            launch(g, structure, mode, innerKinds, tailKernel, options, geo, args, partials);
+        } finally {
+            if (partials != null) {
+                backend.release(partials);
+            }
+        }
+    }
+
+    /** Builds (or finds) the kernel and launches it; a graph it cannot serve runs unfused. */
+    private void launch(FusedGraph g, String structure, String mode, String innerKinds, String tailKernel,
+                        String options, ClShape geo, List<Object> args, ClBuffer partials) {
         if (parameterBytes(args) > maxParameterBytes) {
             // more views than one kernel's arguments can hold on this device
             FusedGraph.runUnfused(backend, g);
@@ -143,7 +161,8 @@ final class ClFused {
         }
         cl_kernel kernel;
         try {
-            kernel = programs.generated(structure, () -> ClFusedSource.generate(g, mode, innerKinds), options, KERNEL);
+            kernel = programs.generated(structure, () -> ClFusedSource.generate(g, mode, innerKinds, tailKernel), options,
+                    tailKernel == null ? KERNEL : tailKernel);
         } catch (ClException e) {
             broken.add(structure);
             fallbacks.incrementAndGet();
@@ -155,17 +174,87 @@ final class ClFused {
         }
         if (DEBUG) {
             LOG.info("clgrad {}: fused kernel for {}\n{}", backend.name(), g.describe(),
-                    ClFusedSource.body(ClFusedSource.generate(g, mode, innerKinds)));
+                    ClFusedSource.body(ClFusedSource.generate(g, mode, innerKinds, tailKernel)));
+        }
+        String what = "fused " + g.steps().size() + " ops";
+        if (tailKernel != null) {
+            launchTail(g, tailKernel, kernel, what, args, partials);
+            return;
         }
         if (mode.equals("strided2")) {
             long n0 = geo.shape()[0];
             long n1 = geo.shape()[1];
-            backend.launch(kernel, "fused " + g.steps().size() + " ops", new long[] {n1, n0},
+            backend.launch(kernel, what, new long[] {n1, n0},
                     new long[] {backend.strategy().groupFor(n1)[0], 1}, args.toArray());
             return;
         }
-        backend.launch(kernel, "fused " + g.steps().size() + " ops", new long[] {n},
-                backend.strategy().groupFor(n), args.toArray());
+        long n = g.numel();
+        backend.launch(kernel, what, new long[] {n}, backend.strategy().groupFor(n), args.toArray());
+    }
+
+    /**
+     * Which fused form of reduce.cl's kernels a tail takes: the kernel {@link ClReduce} would run
+     * over the stored values, so that the same partition folds the same values in the same order.
+     */
+    private String tailKernel(FusedGraph g) {
+        long outer = g.tail().out().layout().numel();
+        if (outer == 1) {
+            return backend.strategy() == ClStrategy.GPU ? "fused_tree" : "fused_chunks";
+        }
+        return ClReduce.treeRows(backend, g.innerSize(), 1) ? "fused_rows_tree" : "fused_rows";
+    }
+
+    /** Appends the tail kernel's own arguments; returns the partials buffer of a full reduction. */
+    private ClBuffer tailArguments(FusedGraph g, String tailKernel, List<Object> args) {
+        long n = g.numel();
+        View out = g.tail().out();
+        switch (tailKernel) {
+            case "fused_chunks", "fused_tree" -> {
+                ClBuffer part = backend.scratch(ClReduce.accumulator(backend, g.type()), ClReduce.parts(backend, n));
+                args.add(n);
+                if (tailKernel.equals("fused_chunks")) {
+                    args.add(ClReduce.chunk(backend, n));
+                    args.add(part);
+                } else {
+                    args.add(part);
+                    args.add(ClReduce.local(backend));
+                }
+                return part;
+            }
+            default -> {
+                args.add(out.layout().numel());
+                args.add(g.innerSize());
+                args.add(out.buffer());
+                args.add(out.layout().offset());
+                if (tailKernel.equals("fused_rows_tree")) {
+                    args.add(ClReduce.local(backend));
+                }
+                return null;
+            }
+        }
+    }
+
+    /** Launches a tail kernel as {@link ClReduce} launches the kernel it stands for, then any finishing pass. */
+    private void launchTail(FusedGraph g, String tailKernel, cl_kernel kernel, String what, List<Object> args,
+                            ClBuffer partials) {
+        long n = g.numel();
+        long outer = g.tail().out().layout().numel();
+        switch (tailKernel) {
+            case "fused_chunks" -> backend.launch(kernel, what, new long[] {ClReduce.parts(backend, n)}, new long[] {1},
+                    args.toArray());
+            case "fused_tree" -> backend.launch(kernel, what, new long[] {ClReduce.parts(backend, n) * ClReduce.TREE},
+                    new long[] {ClReduce.TREE}, args.toArray());
+            case "fused_rows_tree" -> backend.launch(kernel, what, new long[] {outer * ClReduce.TREE},
+                    new long[] {ClReduce.TREE}, args.toArray());
+            default -> backend.launch(kernel, what, new long[] {outer}, new long[] {ClReduce.rowsGroup(backend)},
+                    args.toArray());
+        }
+        if (partials != null) {
+            String[] names = ClReduce.names(g.tail().op(), g.type());
+            View out = g.tail().out();
+            ClReduce.finish(backend, names[0], names[1], "reduce " + g.tail().op(), g.type(), partials,
+                    ClReduce.parts(backend, n), (ClBuffer) out.buffer(), out.layout().offset());
+        }
     }
 
     /** The kernel's arguments, in {@link ClFusedSource}'s order. */

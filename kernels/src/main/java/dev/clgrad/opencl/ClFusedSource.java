@@ -40,6 +40,16 @@ final class ClFusedSource {
      * "strided"), with {@code inner} giving each full view's innermost stride kind ('1', '0', 'x').
      */
     static String generate(FusedGraph g, String mode, String inner) {
+        return generate(g, mode, inner, null);
+    }
+
+    /**
+     * As {@link #generate(FusedGraph, String, String)}; with a tail, {@code tailKernel} names the
+     * reduce kernel to write ("fused_chunks", "fused_rows", "fused_tree" or "fused_rows_tree", the
+     * fused forms of reduce.cl's kernels), which folds {@code fused_value(..., i)}, the reduced
+     * step's value at element {@code i}, through the same {@code reduce_ops.cl} macros.
+     */
+    static String generate(FusedGraph g, String mode, String inner, String tailKernel) {
         StringBuilder params = new StringBuilder();
         StringBuilder addr = new StringBuilder();
         StringBuilder code = new StringBuilder();
@@ -129,6 +139,10 @@ final class ClFusedSource {
                 }
             }
         }
+        if (g.tail() != null) {
+            return ClProgramCache.source("ops.cl") + ClProgramCache.source("reduce_ops.cl") + HEADER_END
+                    + tail(g, mode, params.substring(1).trim(), addressing(addr, full, mode), code, tailKernel);
+        }
         // the body sits inside the bounds test rather than after an early return: PoCL's work-group
         // vectoriser handles the block form, as in elementwise.cl
         String index = mode.equals("strided2")
@@ -141,6 +155,69 @@ final class ClFusedSource {
                 + code
                 + "    }\n}\n";
         return ClProgramCache.source("ops.cl") + HEADER_END + kernel;
+    }
+
+    /** The value function and the reduce kernel of a graph with a tail. */
+    private static String tail(FusedGraph g, String mode, String params, String addressing, StringBuilder code,
+                               String kernel) {
+        StringBuilder args = new StringBuilder();
+        for (String p : params.split(",")) {
+            String[] words = p.trim().split("\\s+");
+            args.append(args.length() == 0 ? "" : ", ").append(words[words.length - 1]);
+        }
+        String op = g.tail().op().name();
+        String init = switch (g.tail().op()) {
+            case SUM -> "0";
+            case MAX -> "LOWEST";
+            case MIN -> "HIGHEST";
+        };
+        String fold = init + ", " + op + "_C, " + op + "_V";
+        StringBuilder sb = new StringBuilder();
+        // element i of the reduced step (row-major over the graph's shape), storing what the graph stores
+        sb.append("inline T fused_value(").append(params).append(", long i) {\n");
+        if (mode.equals("strided2")) {
+            sb.append("    long i0 = i / n1;\n    long i1 = i - i0 * n1;\n");
+        }
+        sb.append(addressing).append(code).append("    return v").append(g.tail().step()).append(";\n}\n");
+        sb.append("#define FUSED_ARGS ").append(args).append('\n');
+        sb.append("#define LOAD_AT(base, j) ((ACC)fused_value(FUSED_ARGS, (base) + (j)))\n");
+        sb.append("#define LOAD8_AT(base, j) CONVERT_ACC8((T8)(");
+        for (int e = 0; e < 8; e++) {
+            sb.append(e == 0 ? "" : ", ").append("fused_value(FUSED_ARGS, (base) + (j) + ").append(e).append(')');
+        }
+        sb.append("))\n#define LOAD1(j) LOAD_AT(0, j)\n#define LOAD8(j) LOAD8_AT(0, j)\n");
+        sb.append("#define ROW1(j) LOAD_AT(row, j)\n#define ROW8(j) LOAD8_AT(row, j)\n");
+        switch (kernel) {
+            case "fused_chunks" -> sb.append("__kernel void fused_chunks(").append(params)
+                    .append(", long count, long chunk, __global ACC* part) {\n")
+                    .append("    long p = get_global_id(0);\n    long lo = p * chunk;\n    long hi = min(count, lo + chunk);\n")
+                    .append("    ACC acc;\n    REDUCE_DENSE_RUN(acc, ").append(fold).append(", lo, hi, LOAD1, LOAD8);\n")
+                    .append("    part[p] = acc;\n}\n");
+            case "fused_rows" -> sb.append("__kernel void fused_rows(").append(params)
+                    .append(", long outer, long inner, __global T* out, long oo) {\n")
+                    .append("    long o = get_global_id(0);\n    if (o < outer) {\n    long row = o * inner;\n")
+                    .append("    ACC acc;\n    REDUCE_DENSE_RUN(acc, ").append(fold).append(", 0, inner, ROW1, ROW8);\n")
+                    .append("    out[oo + o] = (T)acc;\n    }\n}\n");
+            case "fused_tree" -> sb.append("DEFINE_LOCAL_TREE(fused_local_tree, ").append(op).append("_C)\n")
+                    .append("__kernel void fused_tree(").append(params)
+                    .append(", long count, __global ACC* part, __local ACC* scratch) {\n")
+                    .append("    ACC acc = (ACC)(").append(init).append(");\n")
+                    .append("    for (long j = get_global_id(0); j < count; j += get_global_size(0)) {\n")
+                    .append("        acc = ").append(op).append("_C(acc, LOAD1(j));\n    }\n")
+                    .append("    acc = fused_local_tree(scratch, acc);\n")
+                    .append("    if (get_local_id(0) == 0) {\n        part[get_group_id(0)] = acc;\n    }\n}\n");
+            case "fused_rows_tree" -> sb.append("DEFINE_LOCAL_TREE(fused_local_tree, ").append(op).append("_C)\n")
+                    .append("__kernel void fused_rows_tree(").append(params)
+                    .append(", long outer, long inner, __global T* out, long oo, __local ACC* scratch) {\n")
+                    .append("    long o = get_group_id(0);\n    long row = o * inner;\n")
+                    .append("    ACC acc = (ACC)(").append(init).append(");\n")
+                    .append("    for (long r = get_local_id(0); r < inner; r += get_local_size(0)) {\n")
+                    .append("        acc = ").append(op).append("_C(acc, ROW1(r));\n    }\n")
+                    .append("    acc = fused_local_tree(scratch, acc);\n")
+                    .append("    if (get_local_id(0) == 0) {\n        out[oo + o] = (T)acc;\n    }\n}\n");
+            default -> throw new IllegalArgumentException("no fused reduce kernel " + kernel);
+        }
+        return sb.toString();
     }
 
     private static String elementType(View v) {

@@ -19,7 +19,7 @@ import java.util.Locale;
 final class ClReduce {
     private static final String FILE = "reduce.cl";
     /** Work-group size of the GPU tree kernels (a power of two). */
-    private static final int TREE = 256;
+    static final int TREE = 256;
     /** Most work-groups a GPU full reduction uses; their partials are summed by one more group. */
     private static final int MAX_TREE_GROUPS = 1024;
     /** Smallest run one CPU work-item sums in a full reduction. */
@@ -112,56 +112,94 @@ final class ClReduce {
     /** Reduces {@code outer} runs of {@code inner} elements into {@code out[oo + o*ost]}. */
     private static void rows(ClBackend be, ReduceOp op, ElementType dtype, Object in, long off, long outer, long os,
                              long inner, long rs, ClBuffer out, long oo, long ost) {
-        String p = op.name().toLowerCase(Locale.ROOT) + "_";
-        String sfx = "_" + ClBackend.suffix(dtype);
+        String[] names = names(op, dtype);
+        String p = names[0];
+        String sfx = names[1];
         String what = "reduce " + op;
-        boolean gpu = be.strategy() == ClStrategy.GPU;
         if (outer == 1) {
             full(be, p, sfx, what, dtype, in, off, inner, rs, out, oo);
-        } else if (gpu && rs == 1 && inner >= 64) {
+        } else if (treeRows(be, inner, rs)) {
             be.launch(be.kernel(FILE, dtype, p + "rows_tree" + sfx), what, new long[] {outer * TREE},
                     new long[] {TREE}, in, off, outer, os, inner, rs, out, oo, ost, local(be));
         } else {
             be.launch(be.kernel(FILE, dtype, p + "rows" + sfx), what, new long[] {outer},
-                    new long[] {gpu ? TREE : 64}, in, off, outer, os, inner, rs, out, oo, ost);
+                    new long[] {rowsGroup(be)}, in, off, outer, os, inner, rs, out, oo, ost);
         }
     }
 
     /** A full reduction in two passes: partials per chunk or work-group, then one finishing pass. */
     private static void full(ClBackend be, String p, String sfx, String what, ElementType dtype, Object in, long off,
                              long n, long rs, ClBuffer out, long oo) {
-        ElementType acc = dtype == ElementType.INT64 ? ElementType.INT64
-                : be.info().supportsFloat64() ? ElementType.FLOAT64 : ElementType.FLOAT32;
-        if (be.strategy() == ClStrategy.GPU) {
-            long groups = Math.min(MAX_TREE_GROUPS, (n + TREE - 1) / TREE);
-            ClBuffer part = be.scratch(acc, groups);
-            try {
+        ClBuffer part = be.scratch(accumulator(be, dtype), parts(be, n));
+        try {
+            if (be.strategy() == ClStrategy.GPU) {
+                long groups = parts(be, n);
                 be.launch(be.kernel(FILE, dtype, p + "tree" + sfx), what, new long[] {groups * TREE},
                         new long[] {TREE}, in, off, n, rs, part, local(be));
-                be.launch(be.kernel(FILE, dtype, p + "finish_tree" + sfx), what, new long[] {TREE},
-                        new long[] {TREE}, part, groups, out, oo, local(be));
-            } finally {
-                be.release(part);
+            } else {
+                // one work-item per work-group: the driver spreads groups over its threads, while a
+                // group of all np work-items would run on one of them
+                be.launch(be.kernel(FILE, dtype, p + "chunks" + sfx), what, new long[] {parts(be, n)},
+                        new long[] {1}, in, off, n, rs, chunk(be, n), part);
             }
-            return;
-        }
-        long pieces = Math.max(1, be.info().computeUnits()) * 4L;
-        long chunk = Math.max(MIN_CHUNK, (n + pieces - 1) / pieces);
-        chunk = (chunk + 7) / 8 * 8;
-        long np = (n + chunk - 1) / chunk;
-        ClBuffer part = be.scratch(acc, np);
-        try {
-            // one work-item per work-group: the driver spreads groups over its threads, while a
-            // group of all np work-items would run on one of them
-            be.launch(be.kernel(FILE, dtype, p + "chunks" + sfx), what, new long[] {np}, new long[] {1},
-                    in, off, n, rs, chunk, part);
-            be.launch(be.kernel(FILE, dtype, p + "finish" + sfx), what, new long[] {1}, null, part, np, out, oo);
+            finish(be, p, sfx, what, dtype, part, parts(be, n), out, oo);
         } finally {
             be.release(part);
         }
     }
 
-    private static ClBackend.LocalBytes local(ClBackend be) {
+    /** Whether rows of {@code inner} elements {@code rs} apart reduce through GPU work-group trees. */
+    static boolean treeRows(ClBackend be, long inner, long rs) {
+        return be.strategy() == ClStrategy.GPU && rs == 1 && inner >= 64;
+    }
+
+    /** The work-group size of the one-row-per-work-item kernels. */
+    static long rowsGroup(ClBackend be) {
+        return be.strategy() == ClStrategy.GPU ? TREE : 64;
+    }
+
+    /** The type partial results accumulate in: double for floating types where the device has it. */
+    static ElementType accumulator(ClBackend be, ElementType dtype) {
+        return dtype == ElementType.INT64 ? ElementType.INT64
+                : be.info().supportsFloat64() ? ElementType.FLOAT64 : ElementType.FLOAT32;
+    }
+
+    /**
+     * Elements one CPU work-item of a full reduction of {@code n} folds: about four runs per compute
+     * unit, at least {@link #MIN_CHUNK}, a multiple of 8.
+     */
+    static long chunk(ClBackend be, long n) {
+        long pieces = Math.max(1, be.info().computeUnits()) * 4L;
+        long chunk = Math.max(MIN_CHUNK, (n + pieces - 1) / pieces);
+        return (chunk + 7) / 8 * 8;
+    }
+
+    /** Partial results of a full reduction of {@code n}: CPU chunks, or GPU work-groups. */
+    static long parts(ClBackend be, long n) {
+        if (be.strategy() == ClStrategy.GPU) {
+            return Math.min(MAX_TREE_GROUPS, (n + TREE - 1) / TREE);
+        }
+        long chunk = chunk(be, n);
+        return (n + chunk - 1) / chunk;
+    }
+
+    /** The finishing pass of a full reduction: {@code np} partials into {@code out[oo]}. */
+    static void finish(ClBackend be, String p, String sfx, String what, ElementType dtype, ClBuffer part, long np,
+                       ClBuffer out, long oo) {
+        if (be.strategy() == ClStrategy.GPU) {
+            be.launch(be.kernel(FILE, dtype, p + "finish_tree" + sfx), what, new long[] {TREE},
+                    new long[] {TREE}, part, np, out, oo, local(be));
+        } else {
+            be.launch(be.kernel(FILE, dtype, p + "finish" + sfx), what, new long[] {1}, null, part, np, out, oo);
+        }
+    }
+
+    /** The kernel name prefix and suffix of {@code op} over {@code dtype}: {@code sum_}, {@code _f32}. */
+    static String[] names(ReduceOp op, ElementType dtype) {
+        return new String[] {op.name().toLowerCase(Locale.ROOT) + "_", "_" + ClBackend.suffix(dtype)};
+    }
+
+    static ClBackend.LocalBytes local(ClBackend be) {
         // room for the widest accumulator (double or long) whatever this call's type
         return new ClBackend.LocalBytes((long) TREE * 8);
     }

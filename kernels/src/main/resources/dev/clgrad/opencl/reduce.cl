@@ -11,37 +11,11 @@
 // 8-wide accumulators) or one output row (<op>_rows); a local-memory tree with barriers is
 // many times slower there. GPUs: work-groups reduce through a local-memory tree with
 // coalesced loads (<op>_tree, <op>_rows_tree).
-#ifdef USE_FP64
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#endif
+#include "reduce_ops.cl"
 
-// op names are pasted before expansion: several (exp, max, ...) are builtin macros
-#define KNAME_(a, b) a##b
-#define KNAME(a, b) KNAME_(a, b)
-#define PASTE_V_(t, n) t##n
-#define PASTE_V(t, n) PASTE_V_(t, n)
-#define T8 PASTE_V(T, 8)
-#define ACC8 PASTE_V(ACC, 8)
-#define CONVERT_ACC8 PASTE_V(convert_, ACC8)
-
-#define SUM_C(a, b) ((a) + (b))
-#define SUM_V(a, b) ((a) + (b))
-#ifdef INTEGRAL
-#define MAX_C(a, b) max(a, b)
-#define MIN_C(a, b) min(a, b)
-#define MAX_V(a, b) max(a, b)
-#define MIN_V(a, b) min(a, b)
-#define LOWEST LONG_MIN
-#define HIGHEST LONG_MAX
-#else
-// NaN wins: a NaN on either side is the result
-#define MAX_C(a, b) (((a) > (b) || isnan(a)) ? (a) : (b))
-#define MIN_C(a, b) (((a) < (b) || isnan(a)) ? (a) : (b))
-#define MAX_V(a, b) select((b), (a), ((a) > (b)) | isnan(a))
-#define MIN_V(a, b) select((b), (a), ((a) < (b)) | isnan(a))
-#define LOWEST -INFINITY
-#define HIGHEST INFINITY
-#endif
+// the loads of reduce.cl's runs: element j of base, eight from j
+#define LOAD_ELEMENT(j) ((ACC)base[j])
+#define LOAD_ELEMENTS8(j) CONVERT_ACC8(vload8(0, base + (j)))
 
 #define DEFINE_REDUCE(op, INIT, C, V)                                                            \
 /* elements lo..hi-1 of the run base[0], base[rs], ...; 8-wide accumulators when rs is 1 */    \
@@ -53,26 +27,8 @@ inline ACC KNAME(op##_run_, SFX)(__global const T* base, long lo, long hi, long 
         }                                                                                       \
         return acc;                                                                             \
     }                                                                                           \
-    /* four independent 8-wide chains: one chain waits on the add latency, four keep the   */  \
-    /* vector units busy enough to reach memory bandwidth                                    */  \
-    ACC8 acc8 = (ACC8)(INIT), acc8b = acc8, acc8c = acc8, acc8d = acc8;                        \
-    long i = lo;                                                                                \
-    for (; i + 32 <= hi; i += 32) {                                                             \
-        acc8 = V(acc8, CONVERT_ACC8(vload8(0, base + i)));                                      \
-        acc8b = V(acc8b, CONVERT_ACC8(vload8(1, base + i)));                                    \
-        acc8c = V(acc8c, CONVERT_ACC8(vload8(2, base + i)));                                    \
-        acc8d = V(acc8d, CONVERT_ACC8(vload8(3, base + i)));                                    \
-    }                                                                                           \
-    acc8 = V(V(acc8, acc8b), V(acc8c, acc8d));                                                  \
-    for (; i + 8 <= hi; i += 8) {                                                               \
-        acc8 = V(acc8, CONVERT_ACC8(vload8(0, base + i)));                                      \
-    }                                                                                           \
-    for (; i < hi; i++) {                                                                       \
-        acc = C(acc, (ACC)base[i]);                                                             \
-    }                                                                                           \
-    ACC a = C(C(C(acc8.s0, acc8.s1), C(acc8.s2, acc8.s3)),                                      \
-              C(C(acc8.s4, acc8.s5), C(acc8.s6, acc8.s7)));                                     \
-    return C(a, acc);                                                                           \
+    REDUCE_DENSE_RUN(acc, INIT, C, V, lo, hi, LOAD_ELEMENT, LOAD_ELEMENTS8);                   \
+    return acc;                                                                                 \
 }                                                                                               \
 __kernel void KNAME(op##_chunks_, SFX)(__global const T* in, long off, long n, long rs,          \
                                       long chunk, __global ACC* part) {                          \
@@ -95,19 +51,7 @@ __kernel void KNAME(op##_rows_, SFX)(__global const T* in, long off, long outer,
         out[oo + o * ost] = (T)KNAME(op##_run_, SFX)(in + off + o * os, 0, inner, rs);          \
     }                                                                                           \
 }                                                                                               \
-/* GPU: every work-item of a group brings acc; work-item 0 gets the group's result         */  \
-inline ACC KNAME(op##_local_tree_, SFX)(__local ACC* scratch, ACC acc) {                        \
-    size_t l = get_local_id(0);                                                                 \
-    scratch[l] = acc;                                                                           \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                               \
-    for (size_t h = get_local_size(0) / 2; h > 0; h /= 2) {                                     \
-        if (l < h) {                                                                            \
-            scratch[l] = C(scratch[l], scratch[l + h]);                                         \
-        }                                                                                       \
-        barrier(CLK_LOCAL_MEM_FENCE);                                                           \
-    }                                                                                           \
-    return scratch[0];                                                                          \
-}                                                                                               \
+DEFINE_LOCAL_TREE(KNAME(op##_local_tree_, SFX), C)                                            \
 /* GPU: work-group g reduces elements g*L+l, g*L+l+G*L, ... through a local tree. */            \
 __kernel void KNAME(op##_tree_, SFX)(__global const T* in, long off, long n, long rs,            \
                                     __global ACC* part, __local ACC* scratch) {                 \

@@ -20,12 +20,42 @@ import java.util.Locale;
  * to are read, if at all, only through the very view stored, and no leaf overlaps a store
  * unless it is that very view (an in-place chain such as an optimizer's update).
  *
+ * <p>A graph may end in a {@link Tail}: a reduction of one full step's values, which then need not
+ * be stored anywhere (a loss's {@code sum()}, a softmax row's sum).
+ *
  * @param shape the iteration shape of the full steps
  * @param type the element type of every step (FLOAT32 or FLOAT64)
  * @param leaves views read from memory; a WHERE condition is BOOL, the others have {@code type}
  * @param steps the ops, in evaluation order
+ * @param tail the reduction that ends the graph, or null
  */
-public record FusedGraph(long[] shape, ElementType type, List<View> leaves, List<Step> steps) {
+public record FusedGraph(long[] shape, ElementType type, List<View> leaves, List<Step> steps, Tail tail) {
+
+    /** A graph without a reduction at its end. */
+    public FusedGraph(long[] shape, ElementType type, List<View> leaves, List<Step> steps) {
+        this(shape, type, leaves, steps, null);
+    }
+
+    /**
+     * The reduction that ends a graph: {@link Backend#reduce} of full step {@code step}'s values,
+     * seen as a contiguous tensor of the graph's {@link #shape()}, into {@code out}. The reduced axes
+     * are trailing ones ({@code out}'s leading sizes equal the shape's, its trailing sizes are 1,
+     * and at least one of those is more than 1 in the shape), and {@code out} is contiguous: so
+     * output element {@code o} reduces the graph's elements {@code [o * inner, (o + 1) * inner)}
+     * in row-major order, {@code inner} being {@link #innerSize()}. The result must be bit for bit
+     * that of the reduce primitive over the stored values.
+     *
+     * @param op the reduction
+     * @param step the full step reduced
+     * @param out where the reduction goes; it overlaps no view the graph reads or stores
+     */
+    public record Tail(ReduceOp op, int step, View out) {
+    }
+
+    /** Elements each output of the {@link #tail()} reduces (the product of the reduced sizes). */
+    public long innerSize() {
+        return numel() / tail.out.layout().numel();
+    }
 
     /**
      * One op of the graph.
@@ -70,6 +100,10 @@ public record FusedGraph(long[] shape, ElementType type, List<View> leaves, List
             sb.append('|').append(s.op == null ? "fill" : s.op.name()).append(s.single ? "1" : "")
                     .append(Arrays.toString(s.operands)).append(s.store == null ? "" : "!");
         }
+        if (tail != null) {
+            sb.append("|reduce_").append(tail.op.name()).append('[').append(tail.step)
+                    .append(tail.out.layout().numel() == 1 ? "]all" : "]rows");
+        }
         return sb.toString();
     }
 
@@ -92,14 +126,20 @@ public record FusedGraph(long[] shape, ElementType type, List<View> leaves, List
             }
             sb.append(')').append(s.single ? " once" : "").append(s.store != null ? " -> stored" : "");
         }
+        if (tail != null) {
+            sb.append("\n  then ").append(tail.op.name().toLowerCase(Locale.ROOT)).append("(v").append(tail.step)
+                    .append(") -> ").append(Arrays.toString(tail.out.layout().shape()));
+        }
         return sb.toString();
     }
 
     /**
      * Evaluates the graph one primitive call per step, with temporaries for the steps that do
-     * not store: the meaning of {@link Backend#fused}, and its default.
+     * not store (and for the step a tail reduces, when it does not store): the meaning of
+     * {@link Backend#fused}, and its default.
      */
     public static void runUnfused(Backend backend, FusedGraph g) {
+        Tail tail = g.tail;
         int n = g.steps.size();
         View[] at = new View[n];
         List<Buffer> temporaries = new ArrayList<>();
@@ -129,8 +169,37 @@ public record FusedGraph(long[] shape, ElementType type, List<View> leaves, List
                 }
                 backend.elementwise(s.op, s.scalar, at[k], in);
             }
+            if (tail != null) {
+                backend.reduce(tail.op, at[tail.step], tail.out);
+            }
         } finally {
             temporaries.forEach(backend::release);
+        }
+    }
+
+    /**
+     * Runs the graph without its tail through {@link Backend#fused}, storing the reduced step (to
+     * a temporary when it does not store), then the tail as a reduce call: what a backend does with
+     * a tail its fused kernels do not take.
+     */
+    public static void runTailApart(Backend backend, FusedGraph g) {
+        Step reduced = g.steps.get(g.tail.step);
+        Buffer temporary = null;
+        View values = reduced.store;
+        if (values == null) {
+            temporary = backend.allocate(g.type, g.numel());
+            values = new View(temporary, Layout.contiguous(g.shape));
+        }
+        try {
+            List<Step> steps = new ArrayList<>(g.steps);
+            steps.set(g.tail.step, new Step(reduced.op, reduced.scalar, reduced.operands, false, reduced.stepShape,
+                    values));
+            backend.fused(new FusedGraph(g.shape, g.type, g.leaves, steps));
+            backend.reduce(g.tail.op, values, g.tail.out);
+        } finally {
+            if (temporary != null) {
+                backend.release(temporary);
+            }
         }
     }
 
