@@ -2,6 +2,7 @@ package dev.clgrad.bench;
 
 import dev.clgrad.Device;
 import dev.clgrad.Tensor;
+import dev.clgrad.TensorScope;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,6 +67,34 @@ public class BandwidthBenchmark {
     @Benchmark
     public void addFresh() {
         try (Tensor c = a.add(b)) {
+            dev.synchronize();
+        }
+    }
+
+    /**
+     * A chain that ends in its reduction, {@code (a * b + 1).sum()}: fused, one pass reads
+     * {@code a} and {@code b} (8 bytes per element) and nothing is written; unfused, two
+     * intermediates are written and read back.
+     */
+    @Benchmark
+    public double chainSum() {
+        Tensor s;
+        try (TensorScope scope = TensorScope.open()) {
+            s = scope.keep(a.mul(b).add(1).sum());
+        }
+        try (s) {
+            return s.item();
+        }
+    }
+
+    /** Softmax over rows of 4096: a row max, then {@code exp(x - max)} with its row sum, then a division. */
+    @Benchmark
+    public void softmaxRows() {
+        Tensor y;
+        try (TensorScope scope = TensorScope.open()) {
+            y = scope.keep(a.reshape(n / 4096, 4096).softmax(1));
+        }
+        try (y) {
             dev.synchronize();
         }
     }

@@ -21,6 +21,11 @@ final class ClFusedSource {
             ElementwiseOp.RPOW_SCALAR, ElementwiseOp.CLAMP_MIN, ElementwiseOp.CLAMP_MAX, ElementwiseOp.LEAKY_RELU,
             ElementwiseOp.ADDCMUL, ElementwiseOp.ADDCDIV);
     private static final String HEADER_END = "// ---- generated\n";
+    /**
+     * Appended to a row kernel's name in {@link #generate}: the geometry is strided2 and its rows are
+     * the reduction's rows, so row {@code o}'s element {@code j} is (o, j), without a division.
+     */
+    static final String ROWS_ALIGNED = "@aligned";
 
     private ClFusedSource() {
     }
@@ -47,7 +52,8 @@ final class ClFusedSource {
      * As {@link #generate(FusedGraph, String, String)}; with a tail, {@code tailKernel} names the
      * reduce kernel to write ("fused_chunks", "fused_rows", "fused_tree" or "fused_rows_tree", the
      * fused forms of reduce.cl's kernels), which folds {@code fused_value(..., i)}, the reduced
-     * step's value at element {@code i}, through the same {@code reduce_ops.cl} macros.
+     * step's value at element {@code i}, through the same {@code reduce_ops.cl} macros; a row
+     * kernel's name may end in {@link #ROWS_ALIGNED}.
      */
     static String generate(FusedGraph g, String mode, String inner, String tailKernel) {
         StringBuilder params = new StringBuilder();
@@ -160,6 +166,9 @@ final class ClFusedSource {
     /** The value function and the reduce kernel of a graph with a tail. */
     private static String tail(FusedGraph g, String mode, String params, String addressing, StringBuilder code,
                                String kernel) {
+        // a strided2 geometry whose rows are the reduction's rows: row o, element j is (o, j)
+        boolean rowsAreGeometryRows = kernel.endsWith(ROWS_ALIGNED);
+        kernel = kernel.replace(ROWS_ALIGNED, "");
         StringBuilder args = new StringBuilder();
         for (String p : params.split(",")) {
             String[] words = p.trim().split("\\s+");
@@ -174,19 +183,34 @@ final class ClFusedSource {
         String fold = init + ", " + op + "_C, " + op + "_V";
         StringBuilder sb = new StringBuilder();
         // element i of the reduced step (row-major over the graph's shape), storing what the graph stores
-        sb.append("inline T fused_value(").append(params).append(", long i) {\n");
         if (mode.equals("strided2")) {
-            sb.append("    long i0 = i / n1;\n    long i1 = i - i0 * n1;\n");
+            // by its two coordinates, so that a row kernel whose rows are the geometry's rows divides nothing
+            sb.append("inline T fused_value2(").append(params).append(", long i0, long i1) {\n")
+                    .append("    long i = i0 * n1 + i1;\n");
+        } else {
+            sb.append("inline T fused_value(").append(params).append(", long i) {\n");
         }
         sb.append(addressing).append(code).append("    return v").append(g.tail().step()).append(";\n}\n");
         sb.append("#define FUSED_ARGS ").append(args).append('\n');
+        if (mode.equals("strided2")) {
+            sb.append("inline T fused_value(").append(params).append(", long i) {\n")
+                    .append("    long i0 = i / n1;\n    return fused_value2(FUSED_ARGS, i0, i - i0 * n1);\n}\n");
+        }
         sb.append("#define LOAD_AT(base, j) ((ACC)fused_value(FUSED_ARGS, (base) + (j)))\n");
         sb.append("#define LOAD8_AT(base, j) CONVERT_ACC8((T8)(");
         for (int e = 0; e < 8; e++) {
             sb.append(e == 0 ? "" : ", ").append("fused_value(FUSED_ARGS, (base) + (j) + ").append(e).append(')');
         }
         sb.append("))\n#define LOAD1(j) LOAD_AT(0, j)\n#define LOAD8(j) LOAD8_AT(0, j)\n");
-        sb.append("#define ROW1(j) LOAD_AT(row, j)\n#define ROW8(j) LOAD8_AT(row, j)\n");
+        if (rowsAreGeometryRows) {
+            sb.append("#define ROW1(j) ((ACC)fused_value2(FUSED_ARGS, o, j))\n#define ROW8(j) CONVERT_ACC8((T8)(");
+            for (int e = 0; e < 8; e++) {
+                sb.append(e == 0 ? "" : ", ").append("fused_value2(FUSED_ARGS, o, (j) + ").append(e).append(')');
+            }
+            sb.append("))\n");
+        } else {
+            sb.append("#define ROW1(j) LOAD_AT(row, j)\n#define ROW8(j) LOAD8_AT(row, j)\n");
+        }
         switch (kernel) {
             case "fused_chunks" -> sb.append("__kernel void fused_chunks(").append(params)
                     .append(", long count, long chunk, __global ACC* part) {\n")

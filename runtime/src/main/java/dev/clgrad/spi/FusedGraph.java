@@ -194,7 +194,12 @@ public record FusedGraph(long[] shape, ElementType type, List<View> leaves, List
             List<Step> steps = new ArrayList<>(g.steps);
             steps.set(g.tail.step, new Step(reduced.op, reduced.scalar, reduced.operands, false, reduced.stepShape,
                     values));
-            backend.fused(new FusedGraph(g.shape, g.type, g.leaves, steps));
+            FusedGraph head = new FusedGraph(g.shape, g.type, g.leaves, steps);
+            if (steps.size() == 1) {
+                runUnfused(backend, head); // one op: its own call
+            } else {
+                backend.fused(head);
+            }
             backend.reduce(g.tail.op, values, g.tail.out);
         } finally {
             if (temporary != null) {
