@@ -106,7 +106,8 @@ public final class PerfReport {
             log = Path.of(System.getProperty("java.io.tmpdir"), "perf-report-jmh.log");
         }
         ChainedOptionsBuilder opt = new OptionsBuilder()
-                .include("dev\\.clgrad\\.bench\\.(BandwidthBenchmark|SeedBenchmark|MatmulBenchmark|MlpStepBenchmark)\\.")
+                .include("dev\\.clgrad\\.bench\\.(BandwidthBenchmark\\.(addFresh|sum)$|(SeedBenchmark|MatmulBenchmark"
+                        + "|MlpStepBenchmark)\\.)")
                 .param("device", devices.toArray(new String[0]))
                 .param("fusion", fusion.toArray(new String[0]))
                 .mode(Workload.MODE)
@@ -167,9 +168,13 @@ public final class PerfReport {
         } catch (IOException e) {
             model = System.getProperty("os.arch");
         }
-        return String.format(Locale.ROOT, "%s, %d processors, %s %s, Java %s", model,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.version"), Runtime.version());
+        // the JMH forks inherit this JVM's options, so they have the Vector API module when it has it
+        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"off".equalsIgnoreCase(System.getProperty("clgrad.vector", "").trim());
+        return String.format(Locale.ROOT, "%s, %d processors, %s %s, Java %s (%s, %s), CPU backend Vector API %s",
+                model, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("os.version"), Runtime.version(), System.getProperty("java.vm.vendor"),
+                System.getProperty("java.home"), vector ? "on" : "off (scalar kernels)");
     }
 
     private static void progress(String what) {

@@ -174,6 +174,13 @@ final class CpuFused {
         private final Object[] stepRows;
         private final Object[] leafRows;
         private final Object tailRow;
+        /** Per step: computed by a Vector API row ({@link CpuVectors}), which reads and writes at any offset. */
+        private final boolean[] vector;
+        /** Per step: written straight to its store (a vector step that no later step reads). */
+        private final boolean[] direct;
+        /** Where each full step's values of the current block are: array and offset. */
+        private final Object[] valArr;
+        private final int[] valOff;
         private final Object[] arr = new Object[3];
         private final int[] off = new int[3];
         private final int[] step = new int[3];
@@ -184,15 +191,36 @@ final class CpuFused {
             this.singles = singles;
             List<FusedGraph.Step> steps = g.steps();
             List<View> leaves = g.leaves();
-            stepRows = new Object[steps.size()];
+            int ns = steps.size();
+            stepRows = new Object[ns];
             leafRows = new Object[leaves.size()];
-            for (int k = 0; k < steps.size(); k++) {
+            vector = new boolean[ns];
+            direct = new boolean[ns];
+            valArr = new Object[ns];
+            valOff = new int[ns];
+            boolean[] readByScalar = new boolean[leaves.size()];
+            boolean[] readLater = new boolean[ns];
+            for (int k = 0; k < ns; k++) {
+                FusedGraph.Step s = steps.get(k);
+                vector[k] = CpuVectors.ENABLED && !s.single() && s.op() != null
+                        && (f32 ? VectorElementwiseF32.takes(s.op()) : VectorElementwiseF64.takes(s.op()));
+                for (int o : s.operands()) {
+                    if (o < 0 && !vector[k]) {
+                        readByScalar[-o - 1] = true;
+                    } else if (o >= 0) {
+                        readLater[o] = true;
+                    }
+                }
+            }
+            for (int k = 0; k < ns; k++) {
                 if (!steps.get(k).single()) {
                     stepRows[k] = row(BLOCK);
+                    direct[k] = vector[k] && steps.get(k).store() != null && !readLater[k];
                 }
             }
             for (int k = 0; k < leaves.size(); k++) {
-                if (leaves.get(k).layout().numel() != 1) {
+                // scalar rows need their inputs at the output's index: only those leaves are copied in
+                if (leaves.get(k).layout().numel() != 1 && readByScalar[k]) {
                     leafRows[k] = row(BLOCK);
                 }
             }
@@ -232,8 +260,8 @@ final class CpuFused {
                         int o = s.operands()[a];
                         if (o >= 0) {
                             boolean one = steps.get(o).single();
-                            arr[a] = one ? singles : stepRows[o];
-                            off[a] = one ? o : 0;
+                            arr[a] = one ? singles : valArr[o];
+                            off[a] = one ? o : valOff[o];
                             step[a] = one ? 0 : 1;
                         } else if (leafRows[-o - 1] != null) {
                             arr[a] = leafRows[-o - 1];
@@ -241,18 +269,36 @@ final class CpuFused {
                             step[a] = 1;
                         } else {
                             View leaf = leaves.get(-o - 1);
+                            boolean one = leaf.layout().numel() == 1;
                             arr[a] = ((CpuBuffer) leaf.buffer()).array();
-                            off[a] = (int) leaf.layout().offset();
-                            step[a] = 0;
+                            off[a] = (int) leaf.layout().offset() + (one ? 0 : at);
+                            step[a] = one ? 0 : 1;
                         }
                     }
-                    apply(f32, s, len, stepRows[k], 0, arr, off, step);
-                    if (s.store() != null) {
+                    if (direct[k]) {
+                        valArr[k] = ((CpuBuffer) s.store().buffer()).array();
+                        valOff[k] = (int) s.store().layout().offset() + at;
+                    } else {
+                        valArr[k] = stepRows[k];
+                        valOff[k] = 0;
+                    }
+                    if (vector[k]) {
+                        if (f32) {
+                            VectorElementwiseF32.row(s.op(), (float) s.scalar(), len, (float[]) valArr[k], valOff[k],
+                                    (float[]) arr[0], off[0], step[0], (float[]) arr[1], off[1], step[1]);
+                        } else {
+                            VectorElementwiseF64.row(s.op(), s.scalar(), len, (double[]) valArr[k], valOff[k],
+                                    (double[]) arr[0], off[0], step[0], (double[]) arr[1], off[1], step[1]);
+                        }
+                    } else {
+                        apply(f32, s, len, valArr[k], 0, arr, off, step);
+                    }
+                    if (s.store() != null && !direct[k]) {
                         System.arraycopy(stepRows[k], 0, ((CpuBuffer) s.store().buffer()).array(),
                                 (int) s.store().layout().offset() + at, len);
                     }
                     if (k == tailStep) {
-                        System.arraycopy(stepRows[k], 0, tailRow, at - from, len);
+                        System.arraycopy(valArr[k], valOff[k], tailRow, at - from, len);
                     }
                 }
             }

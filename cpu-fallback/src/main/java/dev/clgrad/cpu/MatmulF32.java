@@ -9,6 +9,9 @@ package dev.clgrad.cpu;
  * rows of {@code C} are computed at once in tile rows, so each loaded {@code B} value feeds
  * {@link #MR} multiply-adds. Every array the inner loop touches starts at index 0: C2 in JDK 17
  * vectorises a loop only when its arrays share one offset, and this loop is where the time goes.
+ * With the Vector API ({@link CpuVectors}) register tiles ({@code VectorMatmulF32}) take the
+ * columns that fill whole vectors and this loop the rest. Every product is a fused multiply-add
+ * ({@link Math#fma}), one rounding as in BLAS, in depth order: the same bits either way.
  */
 final class MatmulF32 {
     static final int MR = 4;
@@ -107,19 +110,20 @@ final class MatmulF32 {
         load(c, co + 2 * scm, scn, t2, nc, first);
         load(c, co + 3 * scm, scn, t3, nc, first);
         float[][] panel = sc.panel;
-        for (int kk = 0; kk < kc; kk++) {
+        int from = CpuVectors.ENABLED ? VectorMatmulF32.block4(a, ao, sam, sak, panel, t0, t1, t2, t3, kc, nc) : 0;
+        for (int kk = 0; from < nc && kk < kc; kk++) {
             int ak = ao + kk * sak;
             float a0 = a[ak];
             float a1 = a[ak + sam];
             float a2 = a[ak + 2 * sam];
             float a3 = a[ak + 3 * sam];
             float[] p = panel[kk];
-            for (int j = 0; j < nc; j++) {
+            for (int j = from; j < nc; j++) {
                 float bv = p[j];
-                t0[j] += a0 * bv;
-                t1[j] += a1 * bv;
-                t2[j] += a2 * bv;
-                t3[j] += a3 * bv;
+                t0[j] = Math.fma(a0, bv, t0[j]);
+                t1[j] = Math.fma(a1, bv, t1[j]);
+                t2[j] = Math.fma(a2, bv, t2[j]);
+                t3[j] = Math.fma(a3, bv, t3[j]);
             }
         }
         store(t0, c, co, scn, nc);
@@ -133,11 +137,12 @@ final class MatmulF32 {
         float[] t0 = sc.t0;
         load(c, co, scn, t0, nc, first);
         float[][] panel = sc.panel;
-        for (int kk = 0; kk < kc; kk++) {
+        int from = CpuVectors.ENABLED ? VectorMatmulF32.block1(a, ao, sak, panel, t0, kc, nc) : 0;
+        for (int kk = 0; from < nc && kk < kc; kk++) {
             float a0 = a[ao + kk * sak];
             float[] p = panel[kk];
-            for (int j = 0; j < nc; j++) {
-                t0[j] += a0 * p[j];
+            for (int j = from; j < nc; j++) {
+                t0[j] = Math.fma(a0, p[j], t0[j]);
             }
         }
         store(t0, c, co, scn, nc);

@@ -101,19 +101,20 @@ final class MatmulF64 {
         load(c, co + 2 * scm, scn, t2, nc, first);
         load(c, co + 3 * scm, scn, t3, nc, first);
         double[][] panel = sc.panel;
-        for (int kk = 0; kk < kc; kk++) {
+        int from = CpuVectors.ENABLED ? VectorMatmulF64.block4(a, ao, sam, sak, panel, t0, t1, t2, t3, kc, nc) : 0;
+        for (int kk = 0; from < nc && kk < kc; kk++) {
             int ak = ao + kk * sak;
             double a0 = a[ak];
             double a1 = a[ak + sam];
             double a2 = a[ak + 2 * sam];
             double a3 = a[ak + 3 * sam];
             double[] p = panel[kk];
-            for (int j = 0; j < nc; j++) {
+            for (int j = from; j < nc; j++) {
                 double bv = p[j];
-                t0[j] += a0 * bv;
-                t1[j] += a1 * bv;
-                t2[j] += a2 * bv;
-                t3[j] += a3 * bv;
+                t0[j] = Math.fma(a0, bv, t0[j]);
+                t1[j] = Math.fma(a1, bv, t1[j]);
+                t2[j] = Math.fma(a2, bv, t2[j]);
+                t3[j] = Math.fma(a3, bv, t3[j]);
             }
         }
         store(t0, c, co, scn, nc);
@@ -127,11 +128,12 @@ final class MatmulF64 {
         double[] t0 = sc.t0;
         load(c, co, scn, t0, nc, first);
         double[][] panel = sc.panel;
-        for (int kk = 0; kk < kc; kk++) {
+        int from = CpuVectors.ENABLED ? VectorMatmulF64.block1(a, ao, sak, panel, t0, kc, nc) : 0;
+        for (int kk = 0; from < nc && kk < kc; kk++) {
             double a0 = a[ao + kk * sak];
             double[] p = panel[kk];
-            for (int j = 0; j < nc; j++) {
-                t0[j] += a0 * p[j];
+            for (int j = from; j < nc; j++) {
+                t0[j] = Math.fma(a0, p[j], t0[j]);
             }
         }
         store(t0, c, co, scn, nc);

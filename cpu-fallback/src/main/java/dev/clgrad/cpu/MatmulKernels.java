@@ -11,9 +11,9 @@ import dev.clgrad.spi.View;
  */
 final class MatmulKernels {
     /**
-     * Products of at most this many multiply-adds per batch skip packing. The plain loop adds
-     * the same products in the same order, starting from 0 in the output dtype, as the blocked
-     * kernels do, so the choice of path never changes a bit of the result.
+     * Products of at most this many multiply-adds per batch skip packing. The plain loop makes
+     * the same fused multiply-adds in the same order, starting from 0 in the output dtype, as the
+     * blocked kernels do, so the choice of path never changes a bit of the result.
      */
     private static final long SMALL = 4096;
 
@@ -122,7 +122,7 @@ final class MatmulKernels {
                 for (int j = 0; j < n; j++) {
                     float acc = 0;
                     for (int p = 0, x = ao + i * sam, y = bo + j * sbn; p < k; p++, x += sak, y += sbk) {
-                        acc += a[x] * b[y];
+                        acc = Math.fma(a[x], b[y], acc);
                     }
                     c[co + i * scm + j * scn] = acc;
                 }
@@ -135,7 +135,7 @@ final class MatmulKernels {
                 for (int j = 0; j < n; j++) {
                     double acc = 0;
                     for (int p = 0, x = ao + i * sam, y = bo + j * sbn; p < k; p++, x += sak, y += sbk) {
-                        acc += a[x] * b[y];
+                        acc = Math.fma(a[x], b[y], acc);
                     }
                     c[co + i * scm + j * scn] = acc;
                 }

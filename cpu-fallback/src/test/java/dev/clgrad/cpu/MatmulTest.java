@@ -78,6 +78,46 @@ class MatmulTest {
         return results;
     }
 
+    /**
+     * Every element is one fused multiply-add per depth step, in depth order, whether the Vector
+     * API tiles (the tests' JVMs have the module; CI's first pass runs without it) or the scalar
+     * loop computed it: the bits of a sequential {@link Math#fma} chain, for shapes whose columns,
+     * rows and depth leave remainders around the tiles and the blocks.
+     */
+    @ParameterizedTest(name = "{0} {1}x{2} by {2}x{3}")
+    @CsvSource({
+        "FLOAT32, 9, 300, 77", "FLOAT64, 9, 300, 77", "FLOAT32, 64, 64, 64", "FLOAT32, 5, 3, 300",
+        "FLOAT64, 130, 17, 33", "FLOAT32, 1, 513, 260",
+    })
+    void every_element_is_a_sequential_chain_of_fused_multiply_adds(ElementType dt, int m, int k, int n) {
+        double[] a = Tensors.round(dt, Tensors.random(m * k, 31L * m + k));
+        double[] x = Tensors.round(dt, Tensors.random(k * n, 17L * n + k));
+        double[] expected = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                if (dt == ElementType.FLOAT32) {
+                    float acc = 0;
+                    for (int p = 0; p < k; p++) {
+                        acc = Math.fma((float) a[i * k + p], (float) x[p * n + j], acc);
+                    }
+                    expected[i * n + j] = acc;
+                } else {
+                    double acc = 0;
+                    for (int p = 0; p < k; p++) {
+                        acc = Math.fma(a[i * k + p], x[p * n + j], acc);
+                    }
+                    expected[i * n + j] = acc;
+                }
+            }
+        }
+        for (Tensors t : List.of(serial, split)) {
+            View out = t.empty(dt, contiguous(0, 1, m, n));
+            t.backend.matmul(t.make(dt, contiguous(0, 1, m, k), a), t.make(dt, contiguous(0, 1, k, n), x), out);
+            assertSameBits(expected, t.get(out), "matmul against sequential fma, vector kernels "
+                    + (CpuVectors.ENABLED ? "on" : "off"));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = ElementType.class, names = {"FLOAT32", "FLOAT64"})
     void multiplies_one_by_one_matrices(ElementType dt) {

@@ -24,6 +24,14 @@ class TwinSourcesTest {
                 "MatmulF64.java must be MatmulF32.java with float replaced by double; regenerate it");
     }
 
+    @Test
+    void float64_vector_tiles_are_the_float32_ones_with_the_type_replaced() throws IOException {
+        String f32 = code(SOURCES.resolve("VectorMatmulF32.java"))
+                .replace("float", "double").replace("Float", "Double").replace("F32", "F64");
+        assertEquals(f32, code(SOURCES.resolve("VectorMatmulF64.java")),
+                "VectorMatmulF64.java must be VectorMatmulF32.java with float replaced by double; regenerate it");
+    }
+
     /** The source without its class javadoc, which says which twin it is. */
     private static String code(Path file) throws IOException {
         String s = Files.readString(file);

@@ -189,7 +189,10 @@ class DifferentialFuzzTest {
                 Tensor w = Tensor.of(weights(k * 2), dtype, d, k, 2);
                 yield t.matmul(w);
             }
-            case WHERE_GT -> dev.clgrad.Torch.where(t.gt(other), t, other.mul(0.5));
+            // compared against other + 1/16: maximum(x, y) and a mean of it can equal y exactly, and
+            // such a tie is broken by each dtype's rounding differently (found by jqwik seed
+            // 4741577831087292476, sample seed 12)
+            case WHERE_GT -> dev.clgrad.Torch.where(t.gt(other.add(0.0625)), t, other.mul(0.5));
             case MAXIMUM_VIA_WHERE -> dev.clgrad.Torch.where(t.ge(0.25), t.mul(2), t);
             case SOFTMAX -> t.dim() == 0 ? t : t.softmax(a % t.dim());
             case LOG_SOFTMAX -> t.dim() == 0 ? t : t.logSoftmax(a % t.dim());
