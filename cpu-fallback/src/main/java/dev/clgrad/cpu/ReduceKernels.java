@@ -14,7 +14,7 @@ import dev.clgrad.spi.View;
  * array shaped like the output while walking the input in row-major order.
  *
  * <p>Determinism: a dense run is cut into pieces of {@link #PIECE} elements whatever the thread
- * count, each piece is summed with 32 accumulators in a fixed pattern (with or without the
+ * count, each piece is summed with eight accumulators in a fixed pattern (with or without the
  * Vector API, see {@link VectorKernels}), and piece results are
  * folded left to right, so one thread and many give bit-identical sums. The other paths give each
  * output element to exactly one thread. FLOAT32 sums accumulate in double.
@@ -183,9 +183,10 @@ final class ReduceKernels {
     }
 
     /**
-     * The sum of a run in double, in {@link VectorKernels}' order (32 accumulators, folded as the
-     * OpenCL reduce kernel folds its run), which the Vector API kernel computes when it is enabled:
-     * independent accumulators let the additions overlap instead of waiting on one chain.
+     * The sum of a run in double: element {@code off + 8m + j} into accumulator {@code j}, the
+     * last elements into accumulator 0, then {@link #fold}; the Vector API kernel
+     * ({@link VectorKernels}) computes the same when it is enabled. Independent accumulators let
+     * the additions overlap instead of waiting on one chain.
      */
     private static double sum(float[] a, int off, int len) {
         return CpuVectors.ENABLED ? VectorKernels.sum(a, off, len) : scalarSum(a, off, len);
@@ -195,59 +196,46 @@ final class ReduceKernels {
         return CpuVectors.ENABLED ? VectorKernels.sum(a, off, len) : scalarSum(a, off, len);
     }
 
-    /** {@link #sum(float[], int, int)} without the Vector API. */
+    /** {@link #sum(float[], int, int)} without the Vector API: eight accumulators, as described there. */
     static double scalarSum(float[] a, int off, int len) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int end = off + len;
         int i = off;
-        double[] acc = new double[32];
-        for (; i + 32 <= end; i += 32) {
-            for (int j = 0; j < 32; j++) {
-                acc[j] += a[i + j];
-            }
-        }
-        double[] lanes = lanes(acc);
         for (; i + 8 <= end; i += 8) {
-            for (int j = 0; j < 8; j++) {
-                lanes[j] += a[i + j];
-            }
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+            s4 += a[i + 4];
+            s5 += a[i + 5];
+            s6 += a[i + 6];
+            s7 += a[i + 7];
         }
-        double rest = 0;
         for (; i < end; i++) {
-            rest += a[i];
+            s0 += a[i];
         }
-        return fold(lanes) + rest;
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** {@link #sum(double[], int, int)} without the Vector API. */
     static double scalarSum(double[] a, int off, int len) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int end = off + len;
         int i = off;
-        double[] acc = new double[32];
-        for (; i + 32 <= end; i += 32) {
-            for (int j = 0; j < 32; j++) {
-                acc[j] += a[i + j];
-            }
-        }
-        double[] lanes = lanes(acc);
         for (; i + 8 <= end; i += 8) {
-            for (int j = 0; j < 8; j++) {
-                lanes[j] += a[i + j];
-            }
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+            s4 += a[i + 4];
+            s5 += a[i + 5];
+            s6 += a[i + 6];
+            s7 += a[i + 7];
         }
-        double rest = 0;
         for (; i < end; i++) {
-            rest += a[i];
+            s0 += a[i];
         }
-        return fold(lanes) + rest;
-    }
-
-    /** Four groups of eight accumulators added lanewise: {@code (a + b) + (c + d)}. */
-    private static double[] lanes(double[] acc) {
-        double[] lanes = new double[8];
-        for (int j = 0; j < 8; j++) {
-            lanes[j] = (acc[j] + acc[8 + j]) + (acc[16 + j] + acc[24 + j]);
-        }
-        return lanes;
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** Eight lanes folded as {@code ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))}. */

@@ -10,12 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * used only when {@link CpuVectors#ENABLED}. Each computes exactly what its scalar twin computes,
  * in the same order, so results do not depend on whether the module is there.
  *
- * <p>Sums: a run folds into 32 double accumulators, element {@code i} into accumulator
- * {@code i % 32} while whole blocks of 32 remain, then four groups of eight are added lanewise
- * ({@code (a + b) + (c + d)}), the blocks of 8 left fold into those eight lanes, the eight are
- * folded as {@code ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))}, and the last elements are
- * summed apart and added at the end (the order of the OpenCL reduce kernel's run): see
- * {@link ReduceKernels}. With 8-lane double vectors each group is one register; with 4 lanes, two.
+ * <p>Sums: element {@code off + 8m + j} of a run goes to accumulator {@code j} while whole blocks
+ * of eight remain, the last elements go to accumulator 0, and the eight are folded as
+ * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}: the order of {@link ReduceKernels}'
+ * scalar loop. The eight accumulators are one register of 8 doubles (two of 4 on 4-lane
+ * hardware); one chain of vector additions keeps up with memory on two cores.
  */
 final class VectorKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -36,48 +35,20 @@ final class VectorKernels {
         return (DoubleVector) FloatVector.fromArray(F8, a, i).convertShape(VectorOperators.F2D, D8, 0);
     }
 
-    /** The sum of {@code a[off..off+len)} in double, in {@link VectorKernels}' order. */
+    /** The sum of {@code a[off..off+len)} in double, in {@link ReduceKernels}' order. */
     static double sum(float[] a, int off, int len) {
         int end = off + len;
         int i = off;
         double[] lanes = new double[8];
         if (WIDE) {
-            DoubleVector c0 = DoubleVector.zero(D8);
-            DoubleVector c1 = c0;
-            DoubleVector c2 = c0;
-            DoubleVector c3 = c0;
-            for (; i + 32 <= end; i += 32) {
-                c0 = c0.add(widened(a, i));
-                c1 = c1.add(widened(a, i + 8));
-                c2 = c2.add(widened(a, i + 16));
-                c3 = c3.add(widened(a, i + 24));
-            }
-            DoubleVector v = c0.add(c1).add(c2.add(c3));
+            DoubleVector v = DoubleVector.zero(D8);
             for (; i + 8 <= end; i += 8) {
                 v = v.add(widened(a, i));
             }
             v.intoArray(lanes, 0);
         } else {
-            DoubleVector c0 = DoubleVector.zero(D8);
-            DoubleVector c0h = c0;
-            DoubleVector c1 = c0;
-            DoubleVector c1h = c0;
-            DoubleVector c2 = c0;
-            DoubleVector c2h = c0;
-            DoubleVector c3 = c0;
-            DoubleVector c3h = c0;
-            for (; i + 32 <= end; i += 32) {
-                c0 = c0.add(widened(a, i));
-                c0h = c0h.add(widened(a, i + 4));
-                c1 = c1.add(widened(a, i + 8));
-                c1h = c1h.add(widened(a, i + 12));
-                c2 = c2.add(widened(a, i + 16));
-                c2h = c2h.add(widened(a, i + 20));
-                c3 = c3.add(widened(a, i + 24));
-                c3h = c3h.add(widened(a, i + 28));
-            }
-            DoubleVector v = c0.add(c1).add(c2.add(c3));
-            DoubleVector vh = c0h.add(c1h).add(c2h.add(c3h));
+            DoubleVector v = DoubleVector.zero(D8);
+            DoubleVector vh = v;
             for (; i + 8 <= end; i += 8) {
                 v = v.add(widened(a, i));
                 vh = vh.add(widened(a, i + 4));
@@ -85,67 +56,36 @@ final class VectorKernels {
             v.intoArray(lanes, 0);
             vh.intoArray(lanes, 4);
         }
-        double rest = 0;
         for (; i < end; i++) {
-            rest += a[i];
+            lanes[0] += a[i];
         }
-        return ReduceKernels.fold(lanes) + rest;
+        return ReduceKernels.fold(lanes);
     }
 
     /** As {@link #sum(float[], int, int)}, for doubles. */
     static double sum(double[] a, int off, int len) {
         int end = off + len;
         int i = off;
-        int step = D8.length();
         double[] lanes = new double[8];
         if (WIDE) {
-            DoubleVector c0 = DoubleVector.zero(D8);
-            DoubleVector c1 = c0;
-            DoubleVector c2 = c0;
-            DoubleVector c3 = c0;
-            for (; i + 32 <= end; i += 32) {
-                c0 = c0.add(DoubleVector.fromArray(D8, a, i));
-                c1 = c1.add(DoubleVector.fromArray(D8, a, i + 8));
-                c2 = c2.add(DoubleVector.fromArray(D8, a, i + 16));
-                c3 = c3.add(DoubleVector.fromArray(D8, a, i + 24));
-            }
-            DoubleVector v = c0.add(c1).add(c2.add(c3));
+            DoubleVector v = DoubleVector.zero(D8);
             for (; i + 8 <= end; i += 8) {
                 v = v.add(DoubleVector.fromArray(D8, a, i));
             }
             v.intoArray(lanes, 0);
         } else {
-            DoubleVector c0 = DoubleVector.zero(D8);
-            DoubleVector c0h = c0;
-            DoubleVector c1 = c0;
-            DoubleVector c1h = c0;
-            DoubleVector c2 = c0;
-            DoubleVector c2h = c0;
-            DoubleVector c3 = c0;
-            DoubleVector c3h = c0;
-            for (; i + 32 <= end; i += 32) {
-                c0 = c0.add(DoubleVector.fromArray(D8, a, i));
-                c0h = c0h.add(DoubleVector.fromArray(D8, a, i + step));
-                c1 = c1.add(DoubleVector.fromArray(D8, a, i + 8));
-                c1h = c1h.add(DoubleVector.fromArray(D8, a, i + 8 + step));
-                c2 = c2.add(DoubleVector.fromArray(D8, a, i + 16));
-                c2h = c2h.add(DoubleVector.fromArray(D8, a, i + 16 + step));
-                c3 = c3.add(DoubleVector.fromArray(D8, a, i + 24));
-                c3h = c3h.add(DoubleVector.fromArray(D8, a, i + 24 + step));
-            }
-            DoubleVector v = c0.add(c1).add(c2.add(c3));
-            DoubleVector vh = c0h.add(c1h).add(c2h.add(c3h));
+            DoubleVector v = DoubleVector.zero(D8);
+            DoubleVector vh = v;
             for (; i + 8 <= end; i += 8) {
                 v = v.add(DoubleVector.fromArray(D8, a, i));
-                vh = vh.add(DoubleVector.fromArray(D8, a, i + step));
+                vh = vh.add(DoubleVector.fromArray(D8, a, i + 4));
             }
             v.intoArray(lanes, 0);
             vh.intoArray(lanes, 4);
         }
-        double rest = 0;
         for (; i < end; i++) {
-            rest += a[i];
+            lanes[0] += a[i];
         }
-        return ReduceKernels.fold(lanes) + rest;
+        return ReduceKernels.fold(lanes);
     }
 }

@@ -20,6 +20,12 @@ final class VectorMatmulF32 {
     private static final int L = S.length();
     /** Columns of a wide tile: four vectors. */
     private static final int W = 4 * L;
+    /**
+     * Whether wide tiles run. JDK 17's C2 leaves the sixteen fused multiply-adds of a wide tile
+     * un-intrinsified in some compilations (the Vector API's boxed fallback: W5 took 15 ms instead
+     * of 4); later JDKs compile it whole.
+     */
+    private static final boolean WIDE = Runtime.version().feature() >= 21;
 
     private VectorMatmulF32() {
     }
@@ -32,7 +38,7 @@ final class VectorMatmulF32 {
     static int block4(float[] a, int ao, int sam, int sak, float[][] panel, float[] t0, float[] t1, float[] t2,
                       float[] t3, int kc, int nc) {
         int j = 0;
-        for (; j + W <= nc; j += W) {
+        for (; WIDE && j + W <= nc; j += W) {
             wide4(a, ao, sam, sak, panel, t0, t1, t2, t3, kc, j);
         }
         for (; j + 2 * L <= nc; j += 2 * L) {
