@@ -99,6 +99,14 @@ public class BandwidthBenchmark {
         }
     }
 
+    /** The largest element (W3's traffic, a maximum instead of a sum), read back to the host. */
+    @Benchmark
+    public double max() {
+        try (Tensor m = a.max()) {
+            return m.item();
+        }
+    }
+
     /** W3: the sum of every element, read back to the host as a user's {@code item()} would. */
     @Benchmark
     public double sum() {

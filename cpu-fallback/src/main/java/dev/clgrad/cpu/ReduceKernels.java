@@ -168,8 +168,8 @@ final class ReduceKernels {
     static double piece(ReduceOp op, float[] a, int off, int len) {
         return switch (op) {
             case SUM -> sum(a, off, len);
-            case MAX -> max(a, off, len);
-            case MIN -> min(a, off, len);
+            case MAX -> CpuVectors.ENABLED ? VectorKernels.max(a, off, len) : max(a, off, len);
+            case MIN -> CpuVectors.ENABLED ? VectorKernels.min(a, off, len) : min(a, off, len);
         };
     }
 
@@ -177,8 +177,8 @@ final class ReduceKernels {
     static double piece(ReduceOp op, double[] a, int off, int len) {
         return switch (op) {
             case SUM -> sum(a, off, len);
-            case MAX -> max(a, off, len);
-            case MIN -> min(a, off, len);
+            case MAX -> CpuVectors.ENABLED ? VectorKernels.max(a, off, len) : max(a, off, len);
+            case MIN -> CpuVectors.ENABLED ? VectorKernels.min(a, off, len) : min(a, off, len);
         };
     }
 
@@ -243,7 +243,8 @@ final class ReduceKernels {
         return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
     }
 
-    private static double max(float[] a, int off, int len) {
+    /** The largest of a run, NaN if any is (as {@link Math#max}). */
+    static double max(float[] a, int off, int len) {
         float m0 = a[off], m1 = m0, m2 = m0, m3 = m0;
         int end = off + len;
         int i = off;
@@ -259,7 +260,8 @@ final class ReduceKernels {
         return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
-    private static double max(double[] a, int off, int len) {
+    /** The largest of a run, NaN if any is (as {@link Math#max}). */
+    static double max(double[] a, int off, int len) {
         double m0 = a[off], m1 = m0, m2 = m0, m3 = m0;
         int end = off + len;
         int i = off;
@@ -275,7 +277,8 @@ final class ReduceKernels {
         return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
-    private static double min(float[] a, int off, int len) {
+    /** The smallest of a run, NaN if any is (as {@link Math#min}). */
+    static double min(float[] a, int off, int len) {
         float m0 = a[off], m1 = m0, m2 = m0, m3 = m0;
         int end = off + len;
         int i = off;
@@ -291,7 +294,8 @@ final class ReduceKernels {
         return Math.min(Math.min(m0, m1), Math.min(m2, m3));
     }
 
-    private static double min(double[] a, int off, int len) {
+    /** The smallest of a run, NaN if any is (as {@link Math#min}). */
+    static double min(double[] a, int off, int len) {
         double m0 = a[off], m1 = m0, m2 = m0, m3 = m0;
         int end = off + len;
         int i = off;

@@ -88,4 +88,98 @@ final class VectorKernels {
         }
         return ReduceKernels.fold(lanes);
     }
+
+    private static final VectorSpecies<Float> FP = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * The largest of a run, as {@link ReduceKernels#max(float[], int, int)}: lanewise maxima, then the
+     * lanes and the last elements folded with {@link Math#max}. A maximum is the same value in any
+     * order ({@link Math#max} takes 0.0 over -0.0 and NaN over anything, both ways round).
+     */
+    static double max(float[] a, int off, int len) {
+        int l = FP.length();
+        if (len < 2 * l) {
+            return ReduceKernels.max(a, off, len);
+        }
+        int end = off + len;
+        FloatVector m = FloatVector.fromArray(FP, a, off);
+        int i = off + l;
+        for (; i + l <= end; i += l) {
+            m = m.max(FloatVector.fromArray(FP, a, i));
+        }
+        float r = a[off];
+        for (float v : m.toArray()) {
+            r = Math.max(r, v);
+        }
+        for (; i < end; i++) {
+            r = Math.max(r, a[i]);
+        }
+        return r;
+    }
+
+    /** The smallest of a run; see {@link #max(float[], int, int)}. */
+    static double min(float[] a, int off, int len) {
+        int l = FP.length();
+        if (len < 2 * l) {
+            return ReduceKernels.min(a, off, len);
+        }
+        int end = off + len;
+        FloatVector m = FloatVector.fromArray(FP, a, off);
+        int i = off + l;
+        for (; i + l <= end; i += l) {
+            m = m.min(FloatVector.fromArray(FP, a, i));
+        }
+        float r = a[off];
+        for (float v : m.toArray()) {
+            r = Math.min(r, v);
+        }
+        for (; i < end; i++) {
+            r = Math.min(r, a[i]);
+        }
+        return r;
+    }
+
+    /** As {@link #max(float[], int, int)}, for doubles. */
+    static double max(double[] a, int off, int len) {
+        int l = D.length();
+        if (len < 2 * l) {
+            return ReduceKernels.max(a, off, len);
+        }
+        int end = off + len;
+        DoubleVector m = DoubleVector.fromArray(D, a, off);
+        int i = off + l;
+        for (; i + l <= end; i += l) {
+            m = m.max(DoubleVector.fromArray(D, a, i));
+        }
+        double r = a[off];
+        for (double v : m.toArray()) {
+            r = Math.max(r, v);
+        }
+        for (; i < end; i++) {
+            r = Math.max(r, a[i]);
+        }
+        return r;
+    }
+
+    /** As {@link #min(float[], int, int)}, for doubles. */
+    static double min(double[] a, int off, int len) {
+        int l = D.length();
+        if (len < 2 * l) {
+            return ReduceKernels.min(a, off, len);
+        }
+        int end = off + len;
+        DoubleVector m = DoubleVector.fromArray(D, a, off);
+        int i = off + l;
+        for (; i + l <= end; i += l) {
+            m = m.min(DoubleVector.fromArray(D, a, i));
+        }
+        double r = a[off];
+        for (double v : m.toArray()) {
+            r = Math.min(r, v);
+        }
+        for (; i < end; i++) {
+            r = Math.min(r, a[i]);
+        }
+        return r;
+    }
 }

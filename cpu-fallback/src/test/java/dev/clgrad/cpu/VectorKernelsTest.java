@@ -48,6 +48,30 @@ class VectorKernelsTest {
         assertBits(ReduceKernels.scalarSum(d, 0, 5000), VectorKernels.sum(d, 0, 5000), "float64 with inf", 0, 5000);
     }
 
+    @Test
+    void maxima_and_minima_give_the_scalar_values_with_nans_and_signed_zeros() {
+        assumeTrue(CpuVectors.ENABLED, "this JVM runs without the Vector API module");
+        Random r = new Random(34);
+        for (int round = 0; round < 400; round++) {
+            int len = 1 + r.nextInt(200);
+            float[] f = new float[len + 5];
+            double[] d = new double[len + 5];
+            for (int i = 0; i < f.length; i++) {
+                int kind = r.nextInt(20);
+                double v = kind == 0 ? 0.0 : kind == 1 ? -0.0 : kind == 2 && round % 3 == 0 ? Double.NaN
+                        : kind == 3 ? Double.NEGATIVE_INFINITY : kind == 4 ? Double.POSITIVE_INFINITY
+                        : r.nextGaussian();
+                f[i] = (float) v;
+                d[i] = v;
+            }
+            int off = r.nextInt(5);
+            assertBits(ReduceKernels.max(f, off, len), VectorKernels.max(f, off, len), "float32 max", off, len);
+            assertBits(ReduceKernels.min(f, off, len), VectorKernels.min(f, off, len), "float32 min", off, len);
+            assertBits(ReduceKernels.max(d, off, len), VectorKernels.max(d, off, len), "float64 max", off, len);
+            assertBits(ReduceKernels.min(d, off, len), VectorKernels.min(d, off, len), "float64 min", off, len);
+        }
+    }
+
     private static void assertBits(double expected, double actual, String what, int off, int len) {
         assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual),
                 what + " sum of " + len + " elements from " + off + ": " + expected + " vs " + actual);
