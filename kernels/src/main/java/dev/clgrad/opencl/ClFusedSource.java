@@ -50,10 +50,10 @@ final class ClFusedSource {
 
     /**
      * As {@link #generate(FusedGraph, String, String)}; with a tail, {@code tailKernel} names the
-     * reduce kernel to write ("fused_chunks", "fused_rows", "fused_tree" or "fused_rows_tree", the
-     * fused forms of reduce.cl's kernels), which folds {@code fused_value(..., i)}, the reduced
-     * step's value at element {@code i}, through the same {@code reduce_ops.cl} macros; a row
-     * kernel's name may end in {@link #ROWS_ALIGNED}.
+     * reduce kernel of {@code fused_tail.cl} to enable ("fused_chunks", "fused_rows", "fused_tree"
+     * or "fused_rows_tree", the fused forms of reduce.cl's kernels), which folds the generated
+     * {@code fused_value(..., i)}, the reduced step's value at element {@code i}; a row kernel's
+     * name may end in {@link #ROWS_ALIGNED}.
      */
     static String generate(FusedGraph g, String mode, String inner, String tailKernel) {
         StringBuilder params = new StringBuilder();
@@ -180,7 +180,6 @@ final class ClFusedSource {
             case MAX -> "LOWEST";
             case MIN -> "HIGHEST";
         };
-        String fold = init + ", " + op + "_C, " + op + "_V";
         StringBuilder sb = new StringBuilder();
         // element i of the reduced step (row-major over the graph's shape), storing what the graph stores
         if (mode.equals("strided2")) {
@@ -196,51 +195,15 @@ final class ClFusedSource {
             sb.append("inline T fused_value(").append(params).append(", long i) {\n")
                     .append("    long i0 = i / n1;\n    return fused_value2(FUSED_ARGS, i0, i - i0 * n1);\n}\n");
         }
-        sb.append("#define LOAD_AT(base, j) ((ACC)fused_value(FUSED_ARGS, (base) + (j)))\n");
-        sb.append("#define LOAD8_AT(base, j) CONVERT_ACC8((T8)(");
-        for (int e = 0; e < 8; e++) {
-            sb.append(e == 0 ? "" : ", ").append("fused_value(FUSED_ARGS, (base) + (j) + ").append(e).append(')');
-        }
-        sb.append("))\n#define LOAD1(j) LOAD_AT(0, j)\n#define LOAD8(j) LOAD8_AT(0, j)\n");
+        sb.append("#define FUSED_PARAMS ").append(params.replace("\n", " ")).append('\n')
+                .append("#define TAIL_INIT ").append(init).append('\n')
+                .append("#define TAIL_C ").append(op).append("_C\n")
+                .append("#define TAIL_V ").append(op).append("_V\n")
+                .append("#define ").append(kernel.toUpperCase(Locale.ROOT)).append('\n');
         if (rowsAreGeometryRows) {
-            sb.append("#define ROW1(j) ((ACC)fused_value2(FUSED_ARGS, o, j))\n#define ROW8(j) CONVERT_ACC8((T8)(");
-            for (int e = 0; e < 8; e++) {
-                sb.append(e == 0 ? "" : ", ").append("fused_value2(FUSED_ARGS, o, (j) + ").append(e).append(')');
-            }
-            sb.append("))\n");
-        } else {
-            sb.append("#define ROW1(j) LOAD_AT(row, j)\n#define ROW8(j) LOAD8_AT(row, j)\n");
+            sb.append("#define ROWS_ARE_GEOMETRY_ROWS\n");
         }
-        switch (kernel) {
-            case "fused_chunks" -> sb.append("__kernel void fused_chunks(").append(params)
-                    .append(", long count, long chunk, __global ACC* part) {\n")
-                    .append("    long p = get_global_id(0);\n    long lo = p * chunk;\n    long hi = min(count, lo + chunk);\n")
-                    .append("    ACC acc;\n    REDUCE_DENSE_RUN(acc, ").append(fold).append(", lo, hi, LOAD1, LOAD8);\n")
-                    .append("    part[p] = acc;\n}\n");
-            case "fused_rows" -> sb.append("__kernel void fused_rows(").append(params)
-                    .append(", long outer, long inner, __global T* out, long oo) {\n")
-                    .append("    long o = get_global_id(0);\n    if (o < outer) {\n    long row = o * inner;\n")
-                    .append("    ACC acc;\n    REDUCE_DENSE_RUN(acc, ").append(fold).append(", 0, inner, ROW1, ROW8);\n")
-                    .append("    out[oo + o] = (T)acc;\n    }\n}\n");
-            case "fused_tree" -> sb.append("DEFINE_LOCAL_TREE(fused_local_tree, ").append(op).append("_C)\n")
-                    .append("__kernel void fused_tree(").append(params)
-                    .append(", long count, __global ACC* part, __local ACC* scratch) {\n")
-                    .append("    ACC acc = (ACC)(").append(init).append(");\n")
-                    .append("    for (long j = get_global_id(0); j < count; j += get_global_size(0)) {\n")
-                    .append("        acc = ").append(op).append("_C(acc, LOAD1(j));\n    }\n")
-                    .append("    acc = fused_local_tree(scratch, acc);\n")
-                    .append("    if (get_local_id(0) == 0) {\n        part[get_group_id(0)] = acc;\n    }\n}\n");
-            case "fused_rows_tree" -> sb.append("DEFINE_LOCAL_TREE(fused_local_tree, ").append(op).append("_C)\n")
-                    .append("__kernel void fused_rows_tree(").append(params)
-                    .append(", long outer, long inner, __global T* out, long oo, __local ACC* scratch) {\n")
-                    .append("    long o = get_group_id(0);\n    long row = o * inner;\n")
-                    .append("    ACC acc = (ACC)(").append(init).append(");\n")
-                    .append("    for (long r = get_local_id(0); r < inner; r += get_local_size(0)) {\n")
-                    .append("        acc = ").append(op).append("_C(acc, ROW1(r));\n    }\n")
-                    .append("    acc = fused_local_tree(scratch, acc);\n")
-                    .append("    if (get_local_id(0) == 0) {\n        out[oo + o] = (T)acc;\n    }\n}\n");
-            default -> throw new IllegalArgumentException("no fused reduce kernel " + kernel);
-        }
+        sb.append(ClProgramCache.source("fused_tail.cl"));
         return sb.toString();
     }
 
