@@ -6,6 +6,7 @@ import dev.clgrad.spi.DeviceInfo;
 import dev.clgrad.spi.ElementType;
 import dev.clgrad.spi.ElementwiseOp;
 import dev.clgrad.spi.FusedGraph;
+import dev.clgrad.spi.FusionStats;
 import dev.clgrad.spi.HostTransferChecks;
 import dev.clgrad.spi.Layout;
 import dev.clgrad.spi.LayoutBounds;
@@ -287,6 +288,15 @@ public final class CpuBackend implements Backend {
         } else {
             FusedGraph.runUnfused(this, graph);
         }
+    }
+
+    /**
+     * {@inheritDoc} Here the loops generated for fused graphs ({@link FusedLoops}), counted for the
+     * process: every CPU device shares them.
+     */
+    @Override
+    public FusionStats fusionStats() {
+        return FusedLoops.stats();
     }
 
     /**

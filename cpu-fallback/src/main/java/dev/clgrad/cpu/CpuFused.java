@@ -95,6 +95,9 @@ final class CpuFused {
             runTail(par, g, f32, singles);
             return;
         }
+        if (FusedLoops.run(par, g, singles)) {
+            return;
+        }
         int cost = ns * CpuParallel.COST_STREAM;
         if (!par.worthSplitting(n, cost)) {
             new Pass(g, f32, singles, 0).run(0, n);
@@ -204,22 +207,57 @@ final class CpuFused {
             valOff = new int[ns];
             boolean[] readByScalar = new boolean[leaves.size()];
             boolean[] readLater = new boolean[ns];
-            for (int k = 0; k < ns; k++) {
-                FusedGraph.Step s = steps.get(k);
-                vector[k] = CpuVectors.ENABLED && !s.single() && s.op() != null
-                        && (f32 ? VectorElementwiseF32.takes(s.op()) : VectorElementwiseF64.takes(s.op()));
+            for (FusedGraph.Step s : steps) {
                 for (int o : s.operands()) {
-                    if (o < 0 && !vector[k]) {
-                        readByScalar[-o - 1] = true;
-                    } else if (o >= 0) {
+                    if (o >= 0) {
                         readLater[o] = true;
                     }
                 }
             }
             for (int k = 0; k < ns; k++) {
-                if (!steps.get(k).single()) {
-                    stepRows[k] = row(BLOCK);
-                    direct[k] = vector[k] && steps.get(k).store() != null && !readLater[k];
+                FusedGraph.Step s = steps.get(k);
+                // the Vector API rows only where they save a copy (a leaf read in place, a store
+                // written in place): between scratch rows the row loops' same-index form, which C2
+                // vectorises, is about three times faster on JDK 17 (0.05 against 0.15 ns per element)
+                vector[k] = CpuVectors.ENABLED && !s.single() && s.op() != null
+                        && (f32 ? VectorElementwiseF32.takes(s.op()) : VectorElementwiseF64.takes(s.op()))
+                        && (readsFullLeaf(g, s) || s.store() != null && !readLater[k]);
+                for (int o : s.operands()) {
+                    if (o < 0 && !vector[k]) {
+                        readByScalar[-o - 1] = true;
+                    }
+                }
+            }
+            // a row returns to the free list after its step's last full reader, which may then
+            // write into it (elementwise at the same index, so reading and writing one row is safe):
+            // fewer rows stay in the L1 cache (W2: one row instead of five)
+            int[] lastRead = new int[ns];
+            java.util.Arrays.fill(lastRead, -1);
+            for (int k = 0; k < ns; k++) {
+                for (int o : steps.get(k).operands()) {
+                    if (o >= 0 && !steps.get(k).single()) {
+                        lastRead[o] = k;
+                    }
+                }
+            }
+            java.util.ArrayDeque<Object> free = new java.util.ArrayDeque<>();
+            for (int k = 0; k < ns; k++) {
+                FusedGraph.Step s = steps.get(k);
+                if (s.single()) {
+                    continue;
+                }
+                for (int o : s.operands()) {
+                    if (o >= 0 && lastRead[o] == k && stepRows[o] != null && !steps.get(o).single()) {
+                        free.push(stepRows[o]);
+                        lastRead[o] = -2;
+                    }
+                }
+                direct[k] = vector[k] && s.store() != null && !readLater[k];
+                if (!direct[k]) {
+                    stepRows[k] = free.isEmpty() ? row(BLOCK) : free.pop();
+                }
+                if (lastRead[k] == -1 && stepRows[k] != null) {
+                    free.push(stepRows[k]);
                 }
             }
             for (int k = 0; k < leaves.size(); k++) {
@@ -229,6 +267,15 @@ final class CpuFused {
                 }
             }
             tailRow = tailLength > 0 ? row(tailLength) : null;
+        }
+
+        private static boolean readsFullLeaf(FusedGraph g, FusedGraph.Step s) {
+            for (int o : s.operands()) {
+                if (o < 0 && g.leaves().get(-o - 1).layout().numel() != 1) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private Object row(int length) {

@@ -44,9 +44,28 @@ class FusionPropertyTest {
         OnDevice.use(d);
         int graphs = Integer.getInteger("clgrad.fusion.graphs." + (d.isCpu() ? "cpu" : "opencl"),
                 Integer.getInteger("clgrad.fusion.graphs", d.isCpu() ? 150 : 60));
-        long seed0 = Long.getLong("clgrad.fusion.seed", 20261203L);
+        compare(d, graphs, Long.getLong("clgrad.fusion.seed", 20261203L), false);
+    }
+
+    /**
+     * Graphs of plain arithmetic only (scalar and binary IEEE ops, negation, sqrt, abs, relu,
+     * maxima, minima, in-place updates), mostly on whole-shape leaves with zeros among their values:
+     * on the CPU these run as generated loops ({@code FusedLoops}), which must give the rows' bits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(DEVICES)
+    void random_arithmetic_graphs_give_the_same_bits_fused_and_unfused(Device d) {
+        OnDevice.use(d);
+        long builtBefore = d.counters().kernelsBuilt();
+        int graphs = Integer.getInteger("clgrad.fusion.arithmeticGraphs", d.isCpu() ? 100 : 30);
+        compare(d, graphs, Long.getLong("clgrad.fusion.seed", 20261204L), true);
+        assertTrue(d.counters().kernelsBuilt() > builtBefore, "kernels were generated on " + d);
+    }
+
+    private static void compare(Device d, int graphs, long seed0, boolean arithmetic) {
         boolean was = d.fusing();
-        long fusedBefore = d.counters().fusedKernels();
+        Device.Counters before = d.counters();
+        long fusedBefore = before.fusedKernels();
         int compared = 0;
         // build every structure at once: by default a kernel is built the second time its graph runs
         System.setProperty("clgrad.fusion.compileAfter", "1");
@@ -55,13 +74,14 @@ class FusionPropertyTest {
                 for (int g = 0; g < graphs; g++) {
                     long seed = graphs == 1 ? seed0 : seed0 + g * 7919L + dtype.ordinal();
                     d.setFusing(true);
-                    List<double[]> fused = run(d, dtype, seed);
+                    List<double[]> fused = run(d, dtype, seed, arithmetic);
                     d.setFusing(false);
-                    List<double[]> unfused = run(d, dtype, seed);
+                    List<double[]> unfused = run(d, dtype, seed, arithmetic);
                     assertEquals(unfused.size(), fused.size());
                     for (int v = 0; v < fused.size(); v++) {
-                        assertSameBits(unfused.get(v), fused.get(v), dtype, "graph seed " + seed + " on " + d
-                                + ", kept value " + v + "; rerun with -Dclgrad.fusion.seed and -Dclgrad.fusion.debug=true");
+                        assertSameBits(unfused.get(v), fused.get(v), dtype, "graph seed " + seed
+                                + (arithmetic ? " (arithmetic)" : "") + " on " + d + ", kept value " + v
+                                + "; rerun with -Dclgrad.fusion.seed and -Dclgrad.fusion.debug=true");
                         compared++;
                     }
                 }
@@ -71,13 +91,15 @@ class FusionPropertyTest {
             System.clearProperty("clgrad.fusion.compileAfter");
         }
         long fusedKernels = d.counters().fusedKernels() - fusedBefore;
-        LOG.info("{}: {} graphs per dtype, {} kept values compared, {} fused kernels run", d, graphs, compared,
-                fusedKernels);
+        Device.Counters after = d.counters();
+        LOG.info("{}: {} {}graphs per dtype, {} kept values compared, {} fused kernels run ({} built, {} cache hits)",
+                d, graphs, arithmetic ? "arithmetic " : "", compared, fusedKernels,
+                after.kernelsBuilt() - before.kernelsBuilt(), after.kernelCacheHits() - before.kernelCacheHits());
         assertTrue(fusedKernels >= graphs, "the graphs fused: " + fusedKernels + " fused kernels on " + d);
     }
 
     /** Builds graph {@code seed} and returns every value it keeps, as doubles. */
-    static List<double[]> run(Device d, DType dtype, long seed) {
+    static List<double[]> run(Device d, DType dtype, long seed, boolean arithmetic) {
         Random r = new Random(seed);
         long[] shape = shape(r, d.isCpu());
         List<double[]> out = new ArrayList<>();
@@ -86,7 +108,12 @@ class FusionPropertyTest {
             List<Tensor> pool = new ArrayList<>();
             int leaves = 2 + r.nextInt(3);
             for (int k = 0; k < leaves; k++) {
-                long[] s = broadcastOf(r, shape);
+                long[] s = arithmetic && r.nextInt(4) > 0 ? shape.clone() : broadcastOf(r, shape);
+                if (arithmetic && r.nextBoolean()) {
+                    // zeros (and, negated, signed zeros; divided, infinities and NaNs) among the values
+                    pool.add(Tensor.randn(s).to(dtype).mul(2).relu());
+                    continue;
+                }
                 if (s.length >= 2 && r.nextInt(4) == 0) {
                     // a transposed leaf: strided, not dense
                     long[] t = s.clone();
@@ -100,7 +127,7 @@ class FusionPropertyTest {
             List<Tensor> made = new ArrayList<>();
             int depth = 1 + r.nextInt(12);
             for (int s = 0; s < depth; s++) {
-                Tensor t = step(r, pool);
+                Tensor t = arithmetic ? arithmeticStep(r, pool) : step(r, pool);
                 pool.add(t);
                 made.add(t);
             }
@@ -120,11 +147,16 @@ class FusionPropertyTest {
     }
 
     private static Tensor step(Random r, List<Tensor> pool) {
+        return step(r, pool, -1);
+    }
+
+    /** Step {@code kind} of the cases below, or a random one when it is negative. */
+    private static Tensor step(Random r, List<Tensor> pool, int kind) {
         Tensor a = pick(r, pool);
         Tensor b = pick(r, pool);
         Tensor c = pick(r, pool);
         double s = Math.round((r.nextDouble() * 6 - 3) * 8) / 8.0;
-        return switch (r.nextInt(41)) {
+        return switch (kind < 0 ? r.nextInt(41) : kind) {
             case 0 -> a.neg();
             case 1 -> a.exp();
             case 2 -> a.abs().add(0.5).log();
@@ -168,6 +200,13 @@ class FusionPropertyTest {
             case 39 -> a.add(b.mul(0.5).amin(new int[] {-1}, true)).add(c.sum(-1, true).mean());
             default -> a.mul(b.contiguous()).sub(c);
         };
+    }
+
+    /** The cases of {@link #step} that are plain arithmetic. */
+    private static final int[] ARITHMETIC = {0, 3, 8, 14, 15, 16, 17, 18, 23, 24, 25, 26, 28, 29, 31, 32, 35, 40};
+
+    private static Tensor arithmeticStep(Random r, List<Tensor> pool) {
+        return step(r, pool, ARITHMETIC[r.nextInt(ARITHMETIC.length)]);
     }
 
     /** An in-place update of a fresh copy, as an optimizer makes: addcmul_, addcdiv_, mul_, add_. */
